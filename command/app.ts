@@ -1,0 +1,74 @@
+import express from 'express';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { NotFound } from '../infra/kernel/errors.ts';
+import { notFoundRoute, problemDetails } from '../infra/kernel/problem.ts';
+import { route } from '../infra/kernel/route.ts';
+import { requireScope } from './auth/requireScope.ts';
+import { commandsRoute } from './http/commandsRoute.ts';
+import { type IngestLimits, ingestRoute } from './http/ingestRoute.ts';
+import type { EventLog } from './log/eventLog.ts';
+
+export type CommandAppDeps = Readonly<{
+  pool: pg.Pool;
+  log: EventLog;
+  logger: Logger;
+  now: () => Date;
+  maxBodyBytes: number;
+  ingest: IngestLimits;
+}>;
+
+/** The write service: validate, decide, append; nothing here reads a projection. */
+export const createCommandApp = (deps: CommandAppDeps) => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get(
+    '/readyz',
+    route(async () => {
+      await deps.pool.query('SELECT 1');
+      return { status: 200, body: { status: 'ready', log: deps.log.kind } };
+    }),
+  );
+
+  const write = requireScope(deps.pool, 'write');
+  app.post(
+    '/api/v1/commands',
+    write,
+    express.json({
+      limit: deps.maxBodyBytes,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+    }),
+    commandsRoute(deps),
+  );
+  app.post('/api/v1/ingest', write, ingestRoute(deps, deps.ingest));
+
+  // Reading the write side (what became of an event) is for key holders, never public.
+  app.get(
+    '/api/v1/events/:eventId',
+    requireScope(deps.pool, 'read'),
+    route(async (req) => {
+      const id = String(req.params.eventId);
+      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFound('no such event');
+      const r = await deps.pool.query(
+        deps.log.kind === 'postgres'
+          ? 'SELECT event_id, stream_id, position::text, appended_at AS at FROM events.log WHERE event_id = $1'
+          : 'SELECT event_id, stream_id, position, published_at AS at FROM command.published WHERE event_id = $1',
+        [id],
+      );
+      if (!r.rows[0]) throw new NotFound('no such event');
+      return { status: 200, body: r.rows[0] };
+    }),
+  );
+
+  app.use(notFoundRoute);
+  app.use(problemDetails(deps.logger));
+  return app;
+};

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { billId } from '../contract/ids.ts';
+import {
+  Chamber,
+  IsoDate,
+  IsoDateTime,
+  Jurisdiction,
+  MemberRef,
+  optionalText,
+  text,
+} from '../contract/primitives.ts';
+
+const Person = z.object({
+  ref: MemberRef.nullish().transform((v) => v ?? null),
+  name: text(200),
+  party: optionalText(100),
+  region: optionalText(100),
+});
+
+const Title = z.object({
+  type: optionalText(200),
+  text: text(5_000),
+  lang: z.enum(['en', 'fr']).default('en'),
+});
+
+const Action = z.object({
+  date: IsoDateTime,
+  text: text(5_000),
+  chamber: Chamber.nullish().transform((v) => v ?? null),
+  stage: optionalText(100),
+});
+
+/** A bill's status record: titles in every language, summary (text for search, sanitised HTML for display). */
+export const BillData = z.object({
+  jurisdiction: Jurisdiction,
+  session: text(20),
+  type: text(20),
+  number: text(20),
+  originChamber: Chamber.nullish().transform((v) => v ?? null),
+  introducedDate: IsoDate.nullish().transform((v) => v ?? null),
+  title: text(5_000),
+  titles: z.array(Title).max(500).default([]),
+  summary: z
+    .object({
+      text: text(200_000),
+      html: text(250_000),
+      date: IsoDateTime.nullish().transform((v) => v ?? null),
+    })
+    .nullish()
+    .transform((v) => v ?? null),
+  sponsor: Person.nullish().transform((v) => v ?? null),
+  cosponsors: z
+    .array(Person.extend({ date: IsoDate.nullish() }))
+    .max(1_000)
+    .default([]),
+  policyArea: optionalText(200),
+  subjects: z.array(text(300)).max(1_000).default([]),
+  actions: z.array(Action).max(2_000).default([]),
+  status: text(100),
+  laws: z
+    .array(z.object({ type: text(100), number: text(50) }))
+    .max(10)
+    .default([]),
+  url: z
+    .string()
+    .url()
+    .max(500)
+    .nullish()
+    .transform((v) => v ?? null),
+});
+export type BillData = z.infer<typeof BillData>;
+
+export const RecordBill = z.object({ type: z.literal('RecordBill'), data: BillData }).strict();
+
+export type BillRecorded = Readonly<{ type: 'BillRecorded'; data: BillData & { billId: string } }>;
+
+export const billStreamId = (b: BillData) => billId(b.jurisdiction, b.session, b.type, b.number);

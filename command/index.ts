@@ -1,0 +1,59 @@
+import type { AddressInfo } from 'node:net';
+import { createPgPool, withCredentials } from '../infra/kernel/db.ts';
+import { createKafka } from '../infra/kernel/kafka.ts';
+import { createLogger } from '../infra/kernel/logger.ts';
+import { isMain, onShutdown } from '../infra/kernel/main.ts';
+import { createCommandApp } from './app.ts';
+import { type CommandConfig, loadCommandConfig } from './config.ts';
+import { createKafkaEventLog } from './log/kafkaEventLog.ts';
+import { createPgEventLog } from './log/pgEventLog.ts';
+
+/** Starts the command service; returns its URL and a stop function. */
+export const startCommandService = async (config: CommandConfig) => {
+  const logger = createLogger('command', config.LOG_LEVEL);
+  const pool = createPgPool({
+    connectionString:
+      config.COMMAND_DATABASE_URL ??
+      withCredentials(config.DATABASE_URL, 'openpolicy_command', config.COMMAND_DB_PASSWORD),
+    applicationName: 'openpolicy-command',
+    max: 10,
+  });
+  const log = config.KAFKA_BROKERS
+    ? await createKafkaEventLog({
+        kafka: createKafka(config.KAFKA_CLIENT_ID, config.KAFKA_BROKERS, logger),
+        pool,
+        topic: config.KAFKA_TOPIC,
+        partitions: config.KAFKA_PARTITIONS,
+      })
+    : createPgEventLog(pool);
+  const app = createCommandApp({
+    pool,
+    log,
+    logger,
+    now: () => new Date(),
+    maxBodyBytes: config.COMMAND_MAX_BODY_BYTES,
+    ingest: {
+      maxLineBytes: config.INGEST_MAX_LINE_BYTES,
+      maxTotalBytes: config.INGEST_MAX_BODY_BYTES,
+      chunk: 500,
+    },
+  });
+  const server = app.listen(config.COMMAND_PORT, config.COMMAND_HOST);
+  await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.COMMAND_HOST}:${port}`;
+  logger.info({ url, log: log.kind }, 'command service listening');
+  return {
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await log.close();
+      await pool.end();
+    },
+  };
+};
+
+if (isMain(import.meta.url)) {
+  const service = await startCommandService(loadCommandConfig());
+  onShutdown(service.stop);
+}

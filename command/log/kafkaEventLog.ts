@@ -1,0 +1,119 @@
+import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import type pg from 'pg';
+import { inTransaction } from '../../infra/kernel/db.ts';
+import type { EventEnvelope } from '../contract/events.ts';
+import type { Appended, EventLog } from './eventLog.ts';
+
+export type KafkaLogOptions = Readonly<{ kafka: Kafka; pool: pg.Pool; topic: string; partitions: number }>;
+
+export const toKafkaMessage = (e: EventEnvelope, partition: number): Message => ({
+  key: e.streamId,
+  value: JSON.stringify(e),
+  partition,
+  headers: { 'event-type': e.type, 'event-id': e.eventId, 'schema-version': String(e.schemaVersion) },
+});
+
+/** Creates the topic if needed (idempotent) and returns its partition count. */
+export const ensureTopic = async (kafka: Kafka, topic: string, partitions: number): Promise<number> => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      waitForLeaders: true,
+    });
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+    return meta.topics[0]!.partitions.length;
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/**
+ * Kafka as the event log: idempotent producer, acks from all in-sync replicas, key = aggregate id so each
+ * stream stays ordered in one partition. Event ids already published are skipped (recorded in Postgres in
+ * the same transaction that is committed only after Kafka acknowledged), so a re-ingest adds nothing.
+ */
+export const createKafkaEventLog = async (o: KafkaLogOptions): Promise<EventLog> => {
+  const partitionCount = await ensureTopic(o.kafka, o.topic, o.partitions);
+  const partitionMetadata = Array.from({ length: partitionCount }, (_, i) => ({
+    partitionId: i,
+    leader: 0,
+    partitionErrorCode: 0,
+    replicas: [0],
+    isr: [0],
+  }));
+  const partitioner = Partitioners.DefaultPartitioner();
+  const producer: Producer = o.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+
+  return {
+    kind: 'kafka',
+    async append(events) {
+      if (events.length === 0) return [];
+      return inTransaction(o.pool, async (client) => {
+        const claimed = await client.query<{ event_id: string }>(
+          `INSERT INTO command.published (event_id, stream_id)
+           SELECT * FROM unnest($1::uuid[], $2::text[]) ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+          [events.map((e) => e.eventId), events.map((e) => e.streamId)],
+        );
+        const fresh = new Set(claimed.rows.map((r) => r.event_id));
+        const once = new Set<string>();
+        const toSend = events.filter(
+          (e) => fresh.has(e.eventId) && !once.has(e.eventId) && once.add(e.eventId),
+        );
+        const positions = new Map<string, string>();
+        if (toSend.length > 0) {
+          const messages = toSend.map((e) =>
+            toKafkaMessage(
+              e,
+              partitioner({ topic: o.topic, partitionMetadata, message: { key: e.streamId, value: null } }),
+            ),
+          );
+          const metadata = await producer.sendBatch({
+            acks: -1,
+            topicMessages: [{ topic: o.topic, messages }],
+          });
+          const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
+          const seenPerPartition = new Map<number, bigint>();
+          messages.forEach((m, i) => {
+            const p = m.partition!;
+            const n = seenPerPartition.get(p) ?? 0n;
+            seenPerPartition.set(p, n + 1n);
+            positions.set(toSend[i]!.eventId, `${p}:${(base.get(p) ?? 0n) + n}`);
+          });
+          await client.query(
+            'UPDATE command.published p SET position = u.position FROM unnest($1::uuid[], $2::text[]) AS u(event_id, position) WHERE p.event_id = u.event_id',
+            [[...positions.keys()], [...positions.values()]],
+          );
+        }
+        const dupIds = events.filter((e) => !positions.has(e.eventId)).map((e) => e.eventId);
+        const known = dupIds.length
+          ? await client.query<{ event_id: string; position: string | null }>(
+              'SELECT event_id, position FROM command.published WHERE event_id = ANY($1::uuid[])',
+              [dupIds],
+            )
+          : { rows: [] };
+        const knownPos = new Map(known.rows.map((r) => [r.event_id, r.position ?? 'unknown']));
+        const reported = new Set<string>();
+        return events.map((e): Appended => {
+          const isNew = positions.has(e.eventId) && !reported.has(e.eventId);
+          reported.add(e.eventId);
+          return {
+            eventId: e.eventId,
+            streamId: e.streamId,
+            position: positions.get(e.eventId) ?? knownPos.get(e.eventId) ?? 'unknown',
+            duplicate: !isNew,
+          };
+        });
+      });
+    },
+    async close() {
+      await producer.disconnect();
+    },
+  };
+};

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { billId, voteId } from '../contract/ids.ts';
+import { Chamber, IsoDateTime, Jurisdiction, MemberRef, optionalText, text } from '../contract/primitives.ts';
+
+/** How a ballot counts, whatever the legislature calls it (Aye, Guilty, Paired, a Speaker candidate...). */
+export const PositionClass = z.enum(['yea', 'nay', 'present', 'not_voting', 'paired', 'other']);
+export type PositionClass = z.infer<typeof PositionClass>;
+
+export const Ballot = z.object({
+  voter: MemberRef,
+  name: text(200),
+  party: optionalText(100),
+  region: optionalText(100),
+  position: text(200),
+  positionClass: PositionClass,
+});
+export type Ballot = z.infer<typeof Ballot>;
+
+/**
+ * A roll call / division. With `ballotsComplete` the ballots are the whole roll and replace any earlier ones;
+ * without it they are merged (sources such as one member's voting record carry one ballot at a time).
+ */
+export const VoteData = z.object({
+  jurisdiction: Jurisdiction,
+  session: text(20),
+  chamber: Chamber,
+  chamberName: text(100),
+  number: z.coerce.number().int().positive().max(1_000_000),
+  year: z.coerce
+    .number()
+    .int()
+    .min(1789)
+    .max(2200)
+    .nullish()
+    .transform((v) => v ?? null),
+  date: IsoDateTime,
+  question: text(5_000),
+  subject: optionalText(5_000),
+  category: optionalText(100),
+  voteType: optionalText(200),
+  result: text(200),
+  requires: optionalText(50),
+  bill: z
+    .object({ session: text(20), type: text(20), number: text(20), title: optionalText(5_000) })
+    .nullish()
+    .transform((v) => v ?? null),
+  nomination: z
+    .object({ number: text(50), title: optionalText(2_000) })
+    .nullish()
+    .transform((v) => v ?? null),
+  reportedTotals: z
+    .record(z.string().max(200), z.number().int().min(0).max(10_000))
+    .nullish()
+    .transform((v) => v ?? null),
+  ballotsComplete: z.boolean(),
+  ballots: z.array(Ballot).max(2_000),
+  sourceUrl: z
+    .string()
+    .url()
+    .max(500)
+    .nullish()
+    .transform((v) => v ?? null),
+});
+export type VoteData = z.infer<typeof VoteData>;
+
+export const RecordVote = z.object({ type: z.literal('RecordVote'), data: VoteData }).strict();
+
+export type VoteRecorded = Readonly<{
+  type: 'VoteRecorded';
+  data: VoteData & { voteId: string; billId: string | null };
+}>;
+
+/** Votes are numbered per chamber and per year (US) or per session (Canada). */
+export const voteStreamId = (v: VoteData) =>
+  voteId(
+    v.jurisdiction,
+    v.year ? `${v.session}-${v.year}` : v.session,
+    v.chamber === 'upper' ? 's' : 'h',
+    v.number,
+  );
+
+export const voteBillId = (v: VoteData) =>
+  v.bill ? billId(v.jurisdiction, v.bill.session, v.bill.type, v.bill.number) : null;

@@ -1,0 +1,56 @@
+import { resolve } from 'node:path';
+import { loadCommandConfig } from '../../command/config.ts';
+import { startCommandService } from '../../command/index.ts';
+import { loadProjectorConfig } from '../../projector/config.ts';
+import { startProjector } from '../../projector/index.ts';
+import { loadQueryConfig } from '../../query/config.ts';
+import { startQueryService } from '../../query/index.ts';
+import { onShutdown } from '../kernel/main.ts';
+import { migrate } from '../kernel/migrate.ts';
+import { ensureDevApiKey } from './devApiKey.ts';
+import { startEmbeddedPostgres } from './embeddedPostgres.ts';
+
+/**
+ * `npm start`: the whole platform in one process. Without DATABASE_URL it brings its own PostgreSQL
+ * (embedded, data under .data/) and uses the Postgres event log; with DATABASE_URL / KAFKA_BROKERS it uses those.
+ */
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const stateDir = resolve(process.env.OPENPOLICY_STATE ?? '.data');
+const env = { ...process.env };
+let embedded: { stop: () => Promise<void> } | null = null;
+if (!env.DATABASE_URL) {
+  const pg = await startEmbeddedPostgres(stateDir, say);
+  embedded = pg;
+  env.DATABASE_URL = pg.url;
+  say(`postgres (embedded)  ${pg.url.replace(/:[^:@/]+@/, ':***@')}`);
+}
+env.LOG_LEVEL ??= 'warn';
+const commandConfig = loadCommandConfig(env);
+await migrate(env.DATABASE_URL, {
+  query: loadQueryConfig(env).QUERY_DB_PASSWORD,
+  projector: loadProjectorConfig(env).PROJECTOR_DB_PASSWORD,
+  command: commandConfig.COMMAND_DB_PASSWORD,
+});
+const devKey = await ensureDevApiKey(env.DATABASE_URL);
+const projector = await startProjector(loadProjectorConfig(env));
+const command = await startCommandService(commandConfig);
+const query = await startQueryService(loadQueryConfig(env));
+say(
+  `event log            ${commandConfig.KAFKA_BROKERS ? `kafka ${commandConfig.KAFKA_BROKERS.join(',')}` : 'postgres (events.log)'}`,
+);
+say(`command service      ${command.url}/api/v1/commands   ${command.url}/api/v1/ingest`);
+say(
+  `query service        ${query.url}/api/v1/bills   ${query.url}/api/v1/votes/:id   ${query.url}/api/v1/members/:id`,
+);
+say(
+  devKey
+    ? `write API key        ${devKey}   (shown once; stored hashed)`
+    : 'write API key        npm run openpolicy -- apikey create --name me --scope write',
+);
+say('ready. Ctrl-C stops everything.');
+onShutdown(async () => {
+  await command.stop();
+  await query.stop();
+  await projector.stop();
+  await embedded?.stop();
+});

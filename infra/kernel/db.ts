@@ -1,0 +1,57 @@
+import pg from 'pg';
+
+// int8 (positions, counts) as JS strings would leak into every body; our values stay far below 2^53.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+export type PgPoolOptions = Readonly<{
+  connectionString: string;
+  applicationName: string;
+  max?: number;
+  statementTimeoutMs?: number;
+}>;
+
+/** A node-postgres pool with a statement timeout, so a stuck query fails instead of piling up. */
+export const createPgPool = (o: PgPoolOptions) =>
+  new pg.Pool({
+    connectionString: o.connectionString,
+    application_name: o.applicationName,
+    max: o.max ?? 10,
+    statement_timeout: o.statementTimeoutMs ?? 30_000,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+    // Documents embed timestamps; one fixed zone keeps them byte-identical across runs and machines.
+    options: '-c TimeZone=UTC',
+  });
+
+/** Runs `fn` in one transaction on one client; rolls back on any error. */
+export const inTransaction = async <T>(
+  pool: pg.Pool,
+  fn: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> => {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+};
+
+/** Replaces user and password in a connection URL (derives a role's URL from the admin one). */
+export const withCredentials = (url: string, user: string, password: string) => {
+  const u = new URL(url);
+  u.username = encodeURIComponent(user);
+  u.password = encodeURIComponent(password);
+  return u.toString();
+};
+
+export const withDatabase = (url: string, database: string) => {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+};

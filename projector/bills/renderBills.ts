@@ -1,0 +1,53 @@
+import type pg from 'pg';
+import type { BillRecorded } from '../../command/bill/bill.ts';
+import { toDoc } from '../document.ts';
+import { columnar } from '../sql.ts';
+import { billDocument, type VoteSummary } from './billDocument.ts';
+
+/** Re-renders the documents of the given bills inside the batch's transaction. */
+export const renderBills = async (client: pg.ClientBase, ids: readonly string[], position: string) => {
+  if (ids.length === 0) return;
+  const { rows } = await client.query<{
+    id: string;
+    data: BillRecorded['data'] | null;
+    votes: (VoteSummary & { billTitle: string | null })[];
+  }>(
+    `SELECT i.id, s.data,
+            coalesce((SELECT jsonb_agg(v.summary ORDER BY v.voted_at, v.id)
+                      FROM rm.votes v WHERE v.bill_id = i.id), '[]'::jsonb) AS votes
+     FROM unnest($1::text[]) AS i(id) LEFT JOIN rm.bill_state s ON s.id = i.id`,
+    [ids],
+  );
+  const rowsOut = columnar(12);
+  for (const r of rows) {
+    const stubTitle = r.votes.find((v) => v.billTitle)?.billTitle ?? null;
+    const votes = r.votes.map(({ billTitle: _t, ...v }) => v);
+    const { document, listItem, latestActionDate } = billDocument(r.id, r.data, votes, stubTitle);
+    const doc = toDoc(document);
+    rowsOut.push([
+      r.id,
+      document.jurisdiction,
+      document.session ?? r.id.split('-')[1],
+      document.status,
+      document.introducedDate,
+      latestActionDate,
+      votes.length,
+      r.data === null,
+      JSON.stringify(listItem),
+      doc.body,
+      doc.etag,
+      position,
+    ]);
+  }
+  await client.query(
+    `INSERT INTO rm.bills (id, jurisdiction, session, status, introduced_date, latest_action_date, vote_count, stub,
+                           list_item, body, etag, position)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::int[],
+                          $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[])
+     ON CONFLICT (id) DO UPDATE SET jurisdiction = EXCLUDED.jurisdiction, session = EXCLUDED.session,
+       status = EXCLUDED.status, introduced_date = EXCLUDED.introduced_date,
+       latest_action_date = EXCLUDED.latest_action_date, vote_count = EXCLUDED.vote_count, stub = EXCLUDED.stub,
+       list_item = EXCLUDED.list_item, body = EXCLUDED.body, etag = EXCLUDED.etag, position = EXCLUDED.position`,
+    rowsOut.cols,
+  );
+};

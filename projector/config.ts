@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { brokers, logLevel, parseEnv } from '../infra/kernel/env.ts';
+
+const Schema = z.object({
+  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start provides an embedded one)'),
+  PROJECTOR_DATABASE_URL: z.string().optional(),
+  PROJECTOR_DB_PASSWORD: z.string().default('openpolicy_projector'),
+  KAFKA_BROKERS: brokers,
+  KAFKA_TOPIC: z.string().default('openpolicy.events'),
+  KAFKA_CLIENT_ID: z.string().default('openpolicy-projector'),
+  PROJECTOR_GROUP_ID: z.string().default('openpolicy-projector'),
+  PROJECTOR_NAME: z.string().default('main'),
+  PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  PROJECTOR_IDLE_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  LOG_LEVEL: logLevel,
+});
+
+export type ProjectorConfig = Readonly<z.infer<typeof Schema>>;
+
+export const loadProjectorConfig = (env: NodeJS.ProcessEnv = process.env): ProjectorConfig =>
+  parseEnv(Schema, env);

@@ -1,0 +1,56 @@
+import { createPgPool, withCredentials } from '../infra/kernel/db.ts';
+import { createKafka } from '../infra/kernel/kafka.ts';
+import { createLogger } from '../infra/kernel/logger.ts';
+import { isMain, onShutdown } from '../infra/kernel/main.ts';
+import { loadProjectorConfig, type ProjectorConfig } from './config.ts';
+import { runKafkaSource } from './sources/kafkaSource.ts';
+import { runPgLogSource } from './sources/pgLogSource.ts';
+
+/** Starts the projector on Kafka (KAFKA_BROKERS set) or on the embedded Postgres log. */
+export const startProjector = async (config: ProjectorConfig) => {
+  const logger = createLogger('projector', config.LOG_LEVEL);
+  const url =
+    config.PROJECTOR_DATABASE_URL ??
+    withCredentials(config.DATABASE_URL, 'openpolicy_projector', config.PROJECTOR_DB_PASSWORD);
+  const pool = createPgPool({
+    connectionString: url,
+    applicationName: 'openpolicy-projector',
+    max: 4,
+    statementTimeoutMs: 120_000,
+  });
+  const onBatch = (r: { applied: number; dead: number; position: string }) =>
+    logger.debug(r, 'batch applied');
+  const consumer = `projector-${config.PROJECTOR_NAME}`;
+  const source = config.KAFKA_BROKERS
+    ? await runKafkaSource({
+        kafka: createKafka(config.KAFKA_CLIENT_ID, config.KAFKA_BROKERS, logger),
+        pool,
+        topic: config.KAFKA_TOPIC,
+        groupId: config.PROJECTOR_GROUP_ID,
+        consumer,
+        batchSize: config.PROJECTOR_BATCH_SIZE,
+        logger,
+        onBatch,
+      })
+    : await runPgLogSource({
+        pool,
+        listenUrl: url,
+        consumer,
+        batchSize: config.PROJECTOR_BATCH_SIZE,
+        idlePollMs: config.PROJECTOR_IDLE_POLL_MS,
+        logger,
+        onBatch,
+      });
+  logger.info({ log: config.KAFKA_BROKERS ? 'kafka' : 'postgres' }, 'projector running');
+  return {
+    async stop() {
+      await source.stop();
+      await pool.end();
+    },
+  };
+};
+
+if (isMain(import.meta.url)) {
+  const projector = await startProjector(loadProjectorConfig());
+  onShutdown(projector.stop);
+}

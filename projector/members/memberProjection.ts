@@ -1,0 +1,41 @@
+import type { MemberRecorded } from '../../command/member/member.ts';
+import { memberAliases } from '../../command/member/member.ts';
+import { type Sql, sql } from '../sql.ts';
+
+/**
+ * MemberRecorded -> profile state and every alias (bioguide, LIS, ...) pointing at the one member id.
+ * A stub document made earlier from ballots under an alias is dropped: the member's own document replaces it.
+ */
+export const evolveMembers = (events: readonly MemberRecorded[]) => {
+  const latest = new Map<string, MemberRecorded['data']>();
+  for (const e of events) latest.set(e.data.memberId, e.data);
+  const statements: Sql[] = [];
+  const dirtyMembers = new Set<string>();
+  const aliasRows: [string[], string[]] = [[], []];
+  for (const [id, data] of latest) {
+    dirtyMembers.add(id);
+    for (const alias of memberAliases(data)) {
+      aliasRows[0].push(alias);
+      aliasRows[1].push(id);
+    }
+  }
+  if (latest.size === 0) return { statements, dirtyMembers, aliases: [] as string[] };
+  statements.push(
+    sql(
+      `INSERT INTO rm.member_state (id, profile) SELECT * FROM unnest($1::text[], $2::jsonb[])
+       ON CONFLICT (id) DO UPDATE SET profile = EXCLUDED.profile`,
+      [[...latest.keys()], [...latest.values()].map((d) => JSON.stringify(d))],
+    ),
+    sql(
+      `INSERT INTO rm.member_aliases (alias, member_id) SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (alias) DO UPDATE SET member_id = EXCLUDED.member_id`,
+      aliasRows,
+    ),
+    sql(
+      `DELETE FROM rm.members m USING unnest($1::text[], $2::text[]) AS a(alias, member_id)
+       WHERE m.id = a.alias AND m.id <> a.member_id`,
+      aliasRows,
+    ),
+  );
+  return { statements, dirtyMembers, aliases: aliasRows[0] };
+};

@@ -1,0 +1,142 @@
+import type pg from 'pg';
+import type { BillRecorded } from '../../command/bill/bill.ts';
+import type { LoggedEvent } from '../../command/contract/events.ts';
+import { upcast } from '../../command/contract/upcast.ts';
+import type { MemberRecorded } from '../../command/member/member.ts';
+import type { VoteRecorded } from '../../command/vote/vote.ts';
+import { evolveBills } from '../bills/billProjection.ts';
+import { renderBills } from '../bills/renderBills.ts';
+import { evolveMembers } from '../members/memberProjection.ts';
+import { renderMembers } from '../members/renderMembers.ts';
+import type { Sql } from '../sql.ts';
+import { evolveVotes, type StoredBallot, type VoteState } from '../votes/voteProjection.ts';
+
+/** One event as a source delivers it: where it sits in the log, and its undecoded payload. */
+export type RawEvent = Readonly<{ offset: number; position: string; payload: unknown }>;
+
+/** Which checkpoint a batch advances: a consumer name, a log (`postgres` or a Kafka topic) and a partition. */
+export type Cursor = Readonly<{ consumer: string; source: string; partition: number }>;
+
+export const CHANGES_CHANNEL = 'openpolicy_rm_changed';
+const NOTIFY_LIMIT = 7_500;
+
+type DeadLetter = { raw: RawEvent; reason: string };
+
+const decode = (raws: readonly RawEvent[]) => {
+  const events: LoggedEvent[] = [];
+  const dead: DeadLetter[] = [];
+  for (const raw of raws) {
+    try {
+      events.push({ ...upcast(raw.payload), position: raw.position });
+    } catch (err) {
+      dead.push({ raw, reason: (err as Error).message.slice(0, 4_000) });
+    }
+  }
+  return { events, dead };
+};
+
+const loadVoteState = async (client: pg.ClientBase, voteIds: string[]): Promise<VoteState> => {
+  const ballots = new Map<string, StoredBallot[]>();
+  const billIds = new Map<string, string | null>();
+  if (voteIds.length === 0) return { ballots, billIds };
+  const b = await client.query<StoredBallot & { voteId: string }>(
+    `SELECT vote_id AS "voteId", voter, name, region, position, position_class AS "positionClass", party,
+            with_party AS "withParty"
+     FROM rm.ballots WHERE vote_id = ANY($1::text[])`,
+    [voteIds],
+  );
+  for (const { voteId, ...row } of b.rows) {
+    const list = ballots.get(voteId) ?? [];
+    list.push(row);
+    ballots.set(voteId, list);
+  }
+  const v = await client.query<{ id: string; bill_id: string | null }>(
+    'SELECT id, bill_id FROM rm.votes WHERE id = ANY($1::text[])',
+    [voteIds],
+  );
+  for (const r of v.rows) billIds.set(r.id, r.bill_id);
+  return { ballots, billIds };
+};
+
+const run = async (client: pg.ClientBase, statements: readonly Sql[]) => {
+  for (const s of statements) await client.query(s.text, s.values as unknown[]);
+};
+
+/**
+ * Applies one batch inside the caller's transaction: decode (poison events to the dead-letter table), run the
+ * pure projections, re-render the documents they touched, then advance the checkpoint and announce the change.
+ */
+export const applyBatch = async (client: pg.ClientBase, cursor: Cursor, raws: readonly RawEvent[]) => {
+  if (raws.length === 0) return { applied: 0, dead: 0 };
+  const { events, dead } = decode(raws);
+  const votes: (VoteRecorded & { position: string })[] = [];
+  const members: MemberRecorded[] = [];
+  const bills: BillRecorded[] = [];
+  for (const e of events) {
+    switch (e.type) {
+      case 'VoteRecorded':
+        votes.push(e);
+        break;
+      case 'MemberRecorded':
+        members.push(e);
+        break;
+      case 'BillRecorded':
+        bills.push(e);
+        break;
+      default: {
+        const _exhaustive: never = e;
+        throw new Error(`unhandled event ${JSON.stringify(_exhaustive)}`);
+      }
+    }
+  }
+  const last = raws.at(-1)!;
+  const m = evolveMembers(members);
+  const b = evolveBills(bills);
+  const v = votes.length
+    ? evolveVotes(votes, await loadVoteState(client, [...new Set(votes.map((e) => e.data.voteId))]))
+    : { statements: [], dirtyBills: new Set<string>(), dirtyVoters: new Set<string>(), votes: [] };
+  await run(client, [...m.statements, ...b.statements, ...v.statements]);
+
+  const dirtyBills = [...new Set([...b.dirtyBills, ...v.dirtyBills])];
+  const dirtyMembers = [...new Set([...m.dirtyMembers, ...v.dirtyVoters])];
+  await renderBills(client, dirtyBills, last.position);
+  await renderMembers(client, dirtyMembers, last.position);
+
+  if (dead.length) {
+    await client.query(
+      `INSERT INTO projector.dead_letters (consumer, source, position, event_id, payload, reason)
+       SELECT $1, $2, * FROM unnest($3::text[], $4::text[], $5::text[], $6::text[])
+       ON CONFLICT (consumer, source, position) DO NOTHING`,
+      [
+        cursor.consumer,
+        cursor.source,
+        dead.map((d) => d.raw.position),
+        dead.map((d) => (d.raw.payload as { eventId?: string } | null)?.eventId ?? null),
+        dead.map((d) => JSON.stringify(d.raw.payload) ?? 'null'),
+        dead.map((d) => d.reason),
+      ],
+    );
+  }
+  await client.query(
+    `INSERT INTO projector.checkpoints (consumer, source, partition, next_offset, updated_at) VALUES ($1, $2, $3, $4, now())
+     ON CONFLICT (consumer, source, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
+    [cursor.consumer, cursor.source, cursor.partition, last.offset + 1],
+  );
+  const eventTime =
+    events
+      .map((e) => e.metadata.recordedAt)
+      .sort()
+      .at(-1) ?? null;
+  await client.query(
+    `INSERT INTO rm.freshness (read_model, position, event_time, applied_at)
+     SELECT unnest($1::text[]), $2, $3::timestamptz, clock_timestamp()
+     ON CONFLICT (read_model) DO UPDATE SET position = EXCLUDED.position,
+       event_time = greatest(rm.freshness.event_time, EXCLUDED.event_time), applied_at = EXCLUDED.applied_at`,
+    [['votes', 'bills', 'members'], last.position, eventTime],
+  );
+  const changes = { position: last.position, votes: v.votes, bills: dirtyBills, members: dirtyMembers };
+  let payload = JSON.stringify(changes);
+  if (payload.length > NOTIFY_LIMIT) payload = JSON.stringify({ position: last.position, all: true });
+  await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
+  return { applied: events.length, dead: dead.length };
+};

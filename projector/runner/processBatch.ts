@@ -1,0 +1,68 @@
+import type pg from 'pg';
+import { inTransaction } from '../../infra/kernel/db.ts';
+import { applyBatch, type Cursor, type RawEvent } from './applyBatch.ts';
+
+/** Connection loss, shutdowns, deadlocks, resource limits: retry the batch later; never dead-letter for these. */
+export const isTransient = (err: unknown) => {
+  const code = (err as { code?: string })?.code;
+  if (!code || typeof code !== 'string' || code.length !== 5) return true;
+  return /^(08|53|57|58|40)/.test(code);
+};
+
+const deadLetter = (pool: pg.Pool, cursor: Cursor, raw: RawEvent, reason: string) =>
+  inTransaction(pool, async (client) => {
+    await client.query(
+      `INSERT INTO projector.dead_letters (consumer, source, position, event_id, payload, reason)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer, source, position) DO NOTHING`,
+      [
+        cursor.consumer,
+        cursor.source,
+        raw.position,
+        (raw.payload as { eventId?: string } | null)?.eventId ?? null,
+        JSON.stringify(raw.payload) ?? 'null',
+        reason,
+      ],
+    );
+    await client.query(
+      `INSERT INTO projector.checkpoints (consumer, source, partition, next_offset) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (consumer, source, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
+      [cursor.consumer, cursor.source, cursor.partition, raw.offset + 1],
+    );
+  });
+
+/**
+ * One transaction per batch. If the database refuses the batch for a reason that is not transient, the batch
+ * is replayed one event per transaction so that only the poison event is dead-lettered and the rest land.
+ */
+export const processBatch = async (pool: pg.Pool, cursor: Cursor, raws: readonly RawEvent[]) => {
+  try {
+    return await inTransaction(pool, (client) => applyBatch(client, cursor, raws));
+  } catch (err) {
+    if (isTransient(err)) throw err;
+    if (raws.length === 1) {
+      await deadLetter(
+        pool,
+        cursor,
+        raws[0]!,
+        `projection failed: ${(err as Error).message}`.slice(0, 4_000),
+      );
+      return { applied: 0, dead: 1 };
+    }
+    let applied = 0;
+    let dead = 0;
+    for (const raw of raws) {
+      const r = await processBatch(pool, cursor, [raw]);
+      applied += r.applied;
+      dead += r.dead;
+    }
+    return { applied, dead };
+  }
+};
+
+export const readCheckpoint = async (pool: pg.Pool, cursor: Cursor) => {
+  const r = await pool.query<{ next_offset: number }>(
+    'SELECT next_offset FROM projector.checkpoints WHERE consumer = $1 AND source = $2 AND partition = $3',
+    [cursor.consumer, cursor.source, cursor.partition],
+  );
+  return r.rows[0]?.next_offset ?? null;
+};

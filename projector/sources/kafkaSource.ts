@@ -1,0 +1,73 @@
+import type { Kafka } from 'kafkajs';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Cursor, RawEvent } from '../runner/applyBatch.ts';
+import { processBatch, readCheckpoint } from '../runner/processBatch.ts';
+
+export type KafkaSourceOptions = Readonly<{
+  kafka: Kafka;
+  pool: pg.Pool;
+  topic: string;
+  groupId: string;
+  consumer: string;
+  batchSize: number;
+  logger: Logger;
+  onBatch?: (r: { applied: number; dead: number; position: string }) => void;
+}>;
+
+const payloadOf = (value: Buffer | null): unknown => {
+  if (!value) return null;
+  try {
+    return JSON.parse(value.toString('utf8'));
+  } catch {
+    return { unparseable: value.toString('base64') };
+  }
+};
+
+/**
+ * Consumes the topic in a consumer group. The checkpoint that counts is the one in Postgres, written in the
+ * batch's transaction; messages below it (redelivered after a crash or rebalance) are skipped, and Kafka's own
+ * offset is committed afterwards only to shorten the redelivery.
+ */
+export const runKafkaSource = async (o: KafkaSourceOptions) => {
+  const consumer = o.kafka.consumer({
+    groupId: o.groupId,
+    allowAutoTopicCreation: false,
+    maxBytesPerPartition: 8 << 20,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic: o.topic, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+      const cursor: Cursor = { consumer: o.consumer, source: batch.topic, partition: batch.partition };
+      const from = (await readCheckpoint(o.pool, cursor)) ?? 0;
+      const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
+      for (let i = 0; i < fresh.length && isRunning() && !isStale(); i += o.batchSize) {
+        const chunk = fresh.slice(i, i + o.batchSize);
+        const raws: RawEvent[] = chunk.map((m) => ({
+          offset: Number(m.offset),
+          position: `${batch.partition}:${m.offset}`,
+          payload: payloadOf(m.value),
+        }));
+        const result = await processBatch(o.pool, cursor, raws);
+        o.onBatch?.({ ...result, position: raws.at(-1)!.position });
+        resolveOffset(chunk.at(-1)!.offset);
+        await heartbeat();
+      }
+      const last = batch.messages.at(-1);
+      if (last && isRunning() && !isStale()) {
+        resolveOffset(last.offset);
+        await consumer.commitOffsets([
+          { topic: batch.topic, partition: batch.partition, offset: String(Number(last.offset) + 1) },
+        ]);
+      }
+    },
+  });
+  return {
+    async stop() {
+      await consumer.disconnect();
+    },
+  };
+};

@@ -1,0 +1,68 @@
+import type { Ballot, VoteRecorded } from '../../command/vote/vote.ts';
+import { tally } from './tally.ts';
+
+export type VoteMeta = Omit<VoteRecorded['data'], 'ballots'>;
+
+/** A ballot under its voter key (the member alias); the source's member reference is no longer needed. */
+export type KeyedBallot = Omit<Ballot, 'voter'> & { voter: string };
+
+/** The vote detail document and the compact summary that bill pages embed; pure. */
+export const voteDocument = (meta: VoteMeta, ballots: readonly KeyedBallot[]) => {
+  const t = tally(ballots);
+  const members = t.ballots
+    .map((b) => ({
+      memberId: b.voter,
+      name: b.name,
+      party: b.party,
+      region: b.region,
+      position: b.position,
+      class: b.positionClass,
+      withParty: b.withParty,
+    }))
+    .sort(
+      (a, b) =>
+        a.class.localeCompare(b.class) ||
+        a.name.toLowerCase().localeCompare(b.name.toLowerCase()) ||
+        a.memberId.localeCompare(b.memberId),
+    );
+  const positions: Record<string, number> = {};
+  for (const b of ballots) positions[b.position] = (positions[b.position] ?? 0) + 1;
+  const summary = {
+    id: meta.voteId,
+    date: meta.date,
+    chamber: meta.chamber,
+    chamberName: meta.chamberName,
+    number: meta.number,
+    question: meta.question,
+    category: meta.category,
+    result: meta.result,
+    totals: t.totals,
+    margin: t.margin,
+    parties: t.parties.map((p) => ({
+      party: p.party,
+      yea: p.counts.yea,
+      nay: p.counts.nay,
+      majority: p.majority,
+    })),
+  };
+  const document = {
+    ...summary,
+    jurisdiction: meta.jurisdiction,
+    session: meta.session,
+    year: meta.year,
+    subject: meta.subject,
+    voteType: meta.voteType,
+    requires: meta.requires,
+    bill: meta.billId ? { id: meta.billId, title: meta.bill?.title ?? null } : null,
+    nomination: meta.nomination,
+    positions,
+    reportedTotals: meta.reportedTotals,
+    ballotsComplete: meta.ballotsComplete,
+    parties: t.parties,
+    dissenters: members.filter((m) => m.withParty === false),
+    ballots: members,
+    sourceUrl: meta.sourceUrl,
+  };
+  // The summary carries the bill title the vote reported, so a stub bill can be named before its record arrives.
+  return { summary: { ...summary, billTitle: meta.bill?.title ?? null }, document, tallied: t.ballots };
+};

@@ -1,0 +1,36 @@
+import express from 'express';
+import type { Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { notFoundRoute, problemDetails } from '../infra/kernel/problem.ts';
+import { billRoutes } from './bills/billRoutes.ts';
+import type { Documents } from './documents.ts';
+import { handle } from './http/handle.ts';
+import { memberRoutes } from './members/memberRoutes.ts';
+import { voteRoutes } from './votes/voteRoutes.ts';
+
+export type QueryAppDeps = Readonly<{ docs: Documents; logger: Logger; ping: () => Promise<void> }>;
+
+/** The read service: serves precomputed documents and nothing else. */
+export const createQueryApp = (deps: QueryAppDeps) => {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(pinoHttp({ logger: deps.logger, autoLogging: false }));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get(
+    '/readyz',
+    handle(async (_req, res) => {
+      await deps.ping();
+      const freshness = await deps.docs.freshness();
+      res.json({ status: 'ready', readModels: freshness });
+    }),
+  );
+  app.use(billRoutes(deps.docs));
+  app.use(voteRoutes(deps.docs));
+  app.use(memberRoutes(deps.docs));
+  app.use(notFoundRoute);
+  app.use(problemDetails(deps.logger));
+  return app;
+};
