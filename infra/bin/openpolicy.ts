@@ -1,0 +1,82 @@
+#!/usr/bin/env -S npx tsx
+import { parseArgs } from 'node:util';
+import { createApiKey, revokeApiKey, SCOPES, type Scope } from '../../command/auth/apiKeys.ts';
+import { loadCommandConfig } from '../../command/config.ts';
+import { loadProjectorConfig } from '../../projector/config.ts';
+import { loadQueryConfig } from '../../query/config.ts';
+import { createPgPool } from '../kernel/db.ts';
+import { migrate } from '../kernel/migrate.ts';
+
+const USAGE = `usage: openpolicy <command> [options]
+
+  migrate                                  apply sql/ migrations to DATABASE_URL and set role passwords
+  apikey create --name <n> --scope write [--scope read]
+                                           create an API key (printed once; only its hash is stored)
+  apikey revoke <id>                       revoke a key by its id (the 12 hex characters after op_)
+  ingest <path>... [options]               load source files, directories or .tar.gz archives
+                                           (see: openpolicy ingest --help)
+`;
+
+const adminPool = () =>
+  createPgPool({ connectionString: loadCommandConfig().DATABASE_URL, applicationName: 'openpolicy-cli', max: 1 });
+
+const commands: Record<string, (args: string[]) => Promise<number>> = {
+  async migrate() {
+    const env = process.env;
+    await migrate(
+      loadCommandConfig(env).DATABASE_URL,
+      {
+        query: loadQueryConfig(env).QUERY_DB_PASSWORD,
+        projector: loadProjectorConfig(env).PROJECTOR_DB_PASSWORD,
+        command: loadCommandConfig(env).COMMAND_DB_PASSWORD,
+      },
+      (m) => process.stderr.write(`${m}\n`),
+    );
+    process.stdout.write('migrations applied\n');
+    return 0;
+  },
+  async apikey(args) {
+    const [action, ...rest] = args;
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { name: { type: 'string' }, scope: { type: 'string', multiple: true } },
+    });
+    const pool = adminPool();
+    try {
+      if (action === 'create') {
+        const scopes = (values.scope ?? ['write']) as Scope[];
+        const bad = scopes.filter((s) => !SCOPES.includes(s));
+        if (!values.name || bad.length) {
+          process.stderr.write(`apikey create needs --name and scopes among ${SCOPES.join(', ')}\n`);
+          return 2;
+        }
+        const { id, key } = await createApiKey(pool, values.name, scopes);
+        process.stdout.write(`${key}\n`);
+        process.stderr.write(`created key ${id} (${scopes.join(', ')}); the secret is not stored and cannot be shown again\n`);
+        return 0;
+      }
+      if (action === 'revoke' && positionals[0]) {
+        const ok = await revokeApiKey(pool, positionals[0]);
+        process.stderr.write(ok ? `revoked ${positionals[0]}\n` : `no live key ${positionals[0]}\n`);
+        return ok ? 0 : 1;
+      }
+      process.stderr.write(USAGE);
+      return 2;
+    } finally {
+      await pool.end();
+    }
+  },
+  async ingest(args) {
+    const { runIngestCli } = await import('../../command/importers/ingestCli.ts');
+    return runIngestCli(args);
+  },
+};
+
+const [name, ...rest] = process.argv.slice(2);
+const command = name ? commands[name] : undefined;
+if (!command) {
+  process.stderr.write(USAGE);
+  process.exit(name ? 2 : 0);
+}
+process.exitCode = await command(rest);
