@@ -7,6 +7,7 @@ const Schema = z.object({
   PROJECTOR_DB_PASSWORD: z.string().default('openpolicy_projector'),
   KAFKA_BROKERS: brokers,
   KAFKA_TOPIC: z.string().default('openpolicy.events'),
+  KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
   KAFKA_CLIENT_ID: z.string().default('openpolicy-projector'),
   PROJECTOR_GROUP_ID: z.string().default('openpolicy-projector'),
   PROJECTOR_NAME: z.string().default('main'),

@@ -26,6 +26,7 @@ export const startProjector = async (config: ProjectorConfig) => {
         kafka: createKafka(config.KAFKA_CLIENT_ID, config.KAFKA_BROKERS, logger),
         pool,
         topic: config.KAFKA_TOPIC,
+        partitions: config.KAFKA_PARTITIONS,
         groupId: config.PROJECTOR_GROUP_ID,
         consumer,
         batchSize: config.PROJECTOR_BATCH_SIZE,

@@ -8,11 +8,12 @@ export type PgPoolOptions = Readonly<{
   applicationName: string;
   max?: number;
   statementTimeoutMs?: number;
+  onIdleError?: (err: Error) => void;
 }>;
 
 /** A node-postgres pool with a statement timeout, so a stuck query fails instead of piling up. */
-export const createPgPool = (o: PgPoolOptions) =>
-  new pg.Pool({
+export const createPgPool = (o: PgPoolOptions) => {
+  const pool = new pg.Pool({
     connectionString: o.connectionString,
     application_name: o.applicationName,
     max: o.max ?? 10,
@@ -22,6 +23,11 @@ export const createPgPool = (o: PgPoolOptions) =>
     // Documents embed timestamps; one fixed zone keeps them byte-identical across runs and machines.
     options: '-c TimeZone=UTC',
   });
+  // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
+  // discards it and the next query opens a new one.
+  pool.on('error', (err) => o.onIdleError?.(err));
+  return pool;
+};
 
 /** Runs `fn` in one transaction on one client; rolls back on any error. */
 export const inTransaction = async <T>(

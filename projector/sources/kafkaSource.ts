@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { ensureTopic } from '../../command/log/kafkaEventLog.ts';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Cursor, RawEvent } from '../runner/applyBatch.ts';
@@ -8,6 +9,7 @@ export type KafkaSourceOptions = Readonly<{
   kafka: Kafka;
   pool: pg.Pool;
   topic: string;
+  partitions: number;
   groupId: string;
   consumer: string;
   batchSize: number;
@@ -30,6 +32,8 @@ const payloadOf = (value: Buffer | null): unknown => {
  * offset is committed afterwards only to shorten the redelivery.
  */
 export const runKafkaSource = async (o: KafkaSourceOptions) => {
+  // The projector may start before any command service created the topic; subscribing needs it to exist.
+  await ensureTopic(o.kafka, o.topic, o.partitions);
   const consumer = o.kafka.consumer({
     groupId: o.groupId,
     allowAutoTopicCreation: false,

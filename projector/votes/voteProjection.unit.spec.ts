@@ -1,0 +1,97 @@
+import { expect } from 'chai';
+import { Command } from '../../command/contract/commands.ts';
+import { decide } from '../../command/contract/decide.ts';
+import type { EventEnvelope } from '../../command/contract/events.ts';
+import { parseUsVote, type UsVoteJson } from '../../command/importers/usVote.ts';
+import type { VoteRecorded } from '../../command/vote/vote.ts';
+import { readJson } from '../../infra/testing/realData.ts';
+import { evolveVotes, type StoredBallot, type VoteState } from './voteProjection.ts';
+
+type LoggedVote = EventEnvelope<VoteRecorded> & { position: string };
+
+const voteEvent = (path: string, position = '1'): LoggedVote => {
+  const e = decide(Command.parse(parseUsVote(readJson<UsVoteJson>(path))), { recordedAt: '2026-01-01T00:00:00Z' });
+  return { ...(e as EventEnvelope<VoteRecorded>), position };
+};
+
+const EMPTY: VoteState = { ballots: new Map(), billIds: new Map() };
+
+/** The ballots a first projection stored, as the runner would load them before a replay. */
+const storedFrom = (e: LoggedVote): VoteState => {
+  const r = evolveVotes([e], EMPTY);
+  const insert = r.statements[1]!.values as unknown[][];
+  const ballots: StoredBallot[] = insert[0]!.map((_, i) => ({
+    voter: insert[1]![i] as string,
+    name: insert[2]![i] as string,
+    region: insert[3]![i] as string | null,
+    position: insert[4]![i] as string,
+    positionClass: insert[5]![i] as StoredBallot['positionClass'],
+    party: insert[6]![i] as string | null,
+    withParty: insert[7]![i] as boolean | null,
+  }));
+  return { ballots: new Map([[e.data.voteId, ballots]]), billIds: new Map([[e.data.voteId, e.data.billId]]) };
+};
+
+const documentOf = (e: LoggedVote, state = EMPTY) => {
+  const r = evolveVotes([e], state);
+  const docs = r.statements[2]!.values as unknown[][];
+  return JSON.parse(docs[9]![0] as string);
+};
+
+describe('vote projection on real roll calls', () => {
+  // House roll 49 of 2021, passage of H.R. 1319 (American Rescue Plan); counted by hand from data.json:
+  // D 219 Yea / 2 Nay (Golden G000592, Schrader S001180); R 210 Nay / 1 Not Voting.
+  const h49 = () => voteEvent('us/117/votes/2021/h49/data.json');
+
+  it('tallies totals, per-party counts and majorities', () => {
+    const doc = documentOf(h49());
+    expect(doc.totals).to.deep.equal({ yea: 219, nay: 212, present: 0, not_voting: 1, paired: 0, other: 0 });
+    expect(doc.margin).to.equal(7);
+    const [d, r] = doc.parties;
+    expect(d).to.include({ party: 'D', majority: 'yea', dissenters: 2, freeVote: false });
+    expect(d.counts).to.include({ yea: 219, nay: 2 });
+    expect(r).to.include({ party: 'R', majority: 'nay', dissenters: 0 });
+    expect(r.counts).to.include({ nay: 210, not_voting: 1 });
+  });
+
+  it('names the members who voted against their party majority', () => {
+    const doc = documentOf(h49());
+    expect(doc.dissenters.map((m: { memberId: string }) => m.memberId).sort()).to.deep.equal([
+      'us-G000592',
+      'us-S001180',
+    ]);
+  });
+
+  it('keys Senate ballots by LIS alias and keeps the Vice President tie-break', () => {
+    // Senate roll 419 of 2021 (PN572, Lhamon): 50-50 broken by "VP" in the Yea list.
+    const doc = documentOf(voteEvent('us/117/votes/2021/s419/data.json'));
+    expect(doc.totals).to.include({ yea: 51, nay: 50 });
+    const ids = doc.ballots.map((b: { memberId: string }) => b.memberId);
+    expect(ids).to.include('us-office-VP');
+    expect(ids.filter((id: string) => id.startsWith('us-lis-S'))).to.have.length(100);
+  });
+
+  it('replaying an event changes no counter: the deltas cancel out', () => {
+    const e = h49();
+    const replay = evolveVotes([e], storedFrom(e));
+    expect(replay.statements.some((s) => s.text.includes('rm.voter_stats'))).to.equal(false);
+    expect(documentOf(e, storedFrom(e))).to.deep.equal(documentOf(e));
+  });
+
+  it('adds one counter per ballot on first projection', () => {
+    const r = evolveVotes([h49()], EMPTY);
+    const stats = r.statements.find((s) => s.text.includes('rm.voter_stats'))!;
+    const [voters, ballots] = stats.values as [string[], number[]];
+    expect(voters).to.have.length(432);
+    expect(ballots.every((n) => n === 1)).to.equal(true);
+    expect([...r.dirtyBills]).to.deep.equal(['us-117-hr-1319']);
+  });
+
+  it('merges partial ballots (one member at a time) instead of replacing them', () => {
+    const e = h49();
+    const first = { ...e, data: { ...e.data, ballotsComplete: false, ballots: e.data.ballots.slice(0, 1) } };
+    const second = { ...e, data: { ...e.data, ballotsComplete: false, ballots: e.data.ballots.slice(1, 2) } };
+    const r = evolveVotes([first, second], EMPTY);
+    expect((r.statements[1]!.values as unknown[][])[0]).to.have.length(2);
+  });
+});
