@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { parseUsVote, type UsVoteJson } from '../importers/usVote.ts';
 import { readJson } from '../../infra/testing/realData.ts';
+import { parseUsVote, type UsVoteJson } from '../importers/usVote.ts';
 import { Command } from './commands.ts';
 import { decide } from './decide.ts';
 

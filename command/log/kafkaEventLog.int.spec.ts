@@ -1,7 +1,5 @@
 import { expect } from 'chai';
 import type pg from 'pg';
-import { runKafkaSource } from '../../projector/sources/kafkaSource.ts';
-import { runPgLogSource } from '../../projector/sources/pgLogSource.ts';
 import { createPgPool, withCredentials } from '../../infra/kernel/db.ts';
 import { createKafka } from '../../infra/kernel/kafka.ts';
 import { createLogger } from '../../infra/kernel/logger.ts';
@@ -10,6 +8,8 @@ import { eventually } from '../../infra/testing/eventually.ts';
 import { requireKafka, TEST_KAFKA_BROKERS, uniqueName } from '../../infra/testing/kafka.ts';
 import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
 import { usVoteEvent } from '../../infra/testing/usEvents.ts';
+import { runKafkaSource } from '../../projector/sources/kafkaSource.ts';
+import { runPgLogSource } from '../../projector/sources/pgLogSource.ts';
 import type { EventLog } from './eventLog.ts';
 import { createKafkaEventLog } from './kafkaEventLog.ts';
 import { createPgEventLog } from './pgEventLog.ts';
@@ -51,8 +51,12 @@ describe('Kafka event log (real broker) and the embedded log produce the same re
   });
 
   it('projects the topic into read models equal to the embedded log projection of the same events', async () => {
-    const projectorUrl = (url: string) => withCredentials(url, 'openpolicy_projector', 'openpolicy_projector');
-    const kPool = createPgPool({ connectionString: projectorUrl(kafkaDb.url), applicationName: 'test-projector' });
+    const projectorUrl = (url: string) =>
+      withCredentials(url, 'openpolicy_projector', 'openpolicy_projector');
+    const kPool = createPgPool({
+      connectionString: projectorUrl(kafkaDb.url),
+      applicationName: 'test-projector',
+    });
     const consumer = await runKafkaSource({
       kafka,
       pool: kPool,
@@ -64,7 +68,10 @@ describe('Kafka event log (real broker) and the embedded log produce the same re
       logger,
     });
     await createPgEventLog(pgAdmin).append(ROLL_CALLS.map(usVoteEvent));
-    const pPool = createPgPool({ connectionString: projectorUrl(pgDb.url), applicationName: 'test-projector' });
+    const pPool = createPgPool({
+      connectionString: projectorUrl(pgDb.url),
+      applicationName: 'test-projector',
+    });
     const source = await runPgLogSource({
       pool: pPool,
       listenUrl: projectorUrl(pgDb.url),
@@ -74,7 +81,9 @@ describe('Kafka event log (real broker) and the embedded log produce the same re
       logger,
     });
     const votesIn = (p: pg.Pool) => async () =>
-      (await p.query('SELECT count(*)::int AS n FROM rm.votes')).rows[0].n === ROLL_CALLS.length ? true : undefined;
+      (await p.query('SELECT count(*)::int AS n FROM rm.votes')).rows[0].n === ROLL_CALLS.length
+        ? true
+        : undefined;
     try {
       await eventually(votesIn(kafkaAdmin), 60_000);
       await eventually(votesIn(pgAdmin), 15_000);

@@ -18,7 +18,11 @@ const USAGE = `usage: openpolicy <command> [options]
 `;
 
 const adminPool = () =>
-  createPgPool({ connectionString: loadCommandConfig().DATABASE_URL, applicationName: 'openpolicy-cli', max: 1 });
+  createPgPool({
+    connectionString: loadCommandConfig().DATABASE_URL,
+    applicationName: 'openpolicy-cli',
+    max: 1,
+  });
 
 const commands: Record<string, (args: string[]) => Promise<number>> = {
   async migrate() {
@@ -53,7 +57,9 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
         }
         const { id, key } = await createApiKey(pool, values.name, scopes);
         process.stdout.write(`${key}\n`);
-        process.stderr.write(`created key ${id} (${scopes.join(', ')}); the secret is not stored and cannot be shown again\n`);
+        process.stderr.write(
+          `created key ${id} (${scopes.join(', ')}); the secret is not stored and cannot be shown again\n`,
+        );
         return 0;
       }
       if (action === 'revoke' && positionals[0]) {

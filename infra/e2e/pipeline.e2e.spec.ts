@@ -25,11 +25,11 @@ const BALDWIN = {
 };
 
 /** Test-side JSON: documents are asserted field by field, so a loose type reads best here. */
-// biome-ignore lint/suspicious/noExplicitAny: asserted by chai, not by the compiler
 type Json = any;
 const json = async (r: Response): Promise<Json> => r.json();
 
-const ndjson = (lines: unknown[]) => `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
+const ndjson = (lines: unknown[]) =>
+  `${lines.map((l) => (typeof l === 'string' ? l : JSON.stringify(l))).join('\n')}\n`;
 
 for (const kind of ['postgres', 'kafka'] as const) {
   describe(`end to end over HTTP, ${kind} event log`, function () {
@@ -40,13 +40,23 @@ for (const kind of ['postgres', 'kafka'] as const) {
     let writeKey: string;
     let readOnlyKey: string;
 
-    const post = (path: string, body: string, headers: Record<string, string> = {}, key: string | null = writeKey) =>
+    const post = (
+      path: string,
+      body: string,
+      headers: Record<string, string> = {},
+      key: string | null = writeKey,
+    ) =>
       fetch(`${stack.commandUrl}${path}`, {
         method: 'POST',
         body,
-        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          ...(key ? { authorization: `Bearer ${key}` } : {}),
+          ...headers,
+        },
       });
-    const get = (path: string, headers: Record<string, string> = {}) => fetch(`${stack.queryUrl}${path}`, { headers });
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      fetch(`${stack.queryUrl}${path}`, { headers });
     const getJson = async (path: string) => {
       const r = await get(path);
       if (r.status !== 200) throw new Error(`${path}: ${r.status} ${await r.text()}`);
@@ -70,7 +80,13 @@ for (const kind of ['postgres', 'kafka'] as const) {
       stack = await startStack({
         databaseUrl: db.url,
         ...(kind === 'kafka'
-          ? { kafka: { brokers: TEST_KAFKA_BROKERS, topic: uniqueName('op-e2e'), group: uniqueName('op-e2e') } }
+          ? {
+              kafka: {
+                brokers: TEST_KAFKA_BROKERS,
+                topic: uniqueName('op-e2e'),
+                group: uniqueName('op-e2e'),
+              },
+            }
           : {}),
       });
     });
@@ -91,7 +107,12 @@ for (const kind of ['postgres', 'kafka'] as const) {
     it('ingests an NDJSON stream, landing good lines and naming the bad one', async () => {
       const r = await post(
         '/api/v1/ingest',
-        ndjson([usVoteCommand('2021/h48'), '{"type":"RecordVote","data":{"jurisdiction":"xx"}}', usVoteCommand('2021/s419'), BALDWIN]),
+        ndjson([
+          usVoteCommand('2021/h48'),
+          '{"type":"RecordVote","data":{"jurisdiction":"xx"}}',
+          usVoteCommand('2021/s419'),
+          BALDWIN,
+        ]),
         { 'content-type': 'application/x-ndjson' },
       );
       expect(r.status).to.equal(202);
@@ -111,12 +132,18 @@ for (const kind of ['postgres', 'kafka'] as const) {
       expect(parties.find((p) => p.party === 'D')!.counts).to.include({ yea: 219, nay: 2 });
       expect(parties.find((p) => p.party === 'R')!.counts).to.include({ nay: 210, not_voting: 1 });
       const dissent = vote.dissenters as { memberId: string; name: string; position: string }[];
-      expect(dissent.map((d) => `${d.name}:${d.position}`).sort()).to.deep.equal(['Golden:Nay', 'Schrader:Nay']);
+      expect(dissent.map((d) => `${d.name}:${d.position}`).sort()).to.deep.equal([
+        'Golden:Nay',
+        'Schrader:Nay',
+      ]);
     });
 
     it("resolves a senator's LIS id and bioguide id to one member with counters", async () => {
       // Baldwin voted Yea on Senate roll 419 (2021), the 50-50 nomination the Vice President broke.
-      const byLis = await until('/api/v1/members/us-lis-S354', (d) => d.stub === false && (d.stats as { rollCalls: number }).rollCalls === 1);
+      const byLis = await until(
+        '/api/v1/members/us-lis-S354',
+        (d) => d.stub === false && (d.stats as { rollCalls: number }).rollCalls === 1,
+      );
       const byBioguide = await getJson('/api/v1/members/us-B001230');
       expect(byLis).to.deep.equal(byBioguide);
       expect(byLis.id).to.equal('us-B001230');
@@ -125,7 +152,10 @@ for (const kind of ['postgres', 'kafka'] as const) {
 
     it('links both roll calls to the H.R. 1319 bill and pages the bill list without repeats', async () => {
       const bill = await until('/api/v1/bills/us-117-hr-1319', (d) => d.voteCount === 2);
-      expect((bill.votes as { id: string }[]).map((v) => v.id)).to.deep.equal(['us-117-2021-h48', 'us-117-2021-h49']);
+      expect((bill.votes as { id: string }[]).map((v) => v.id)).to.deep.equal([
+        'us-117-2021-h48',
+        'us-117-2021-h49',
+      ]);
       const first = await getJson('/api/v1/bills?limit=1');
       expect(first.items).to.have.length(1);
       const seen = new Set<string>();
@@ -158,7 +188,9 @@ for (const kind of ['postgres', 'kafka'] as const) {
     });
 
     it('refuses bad input with a precise problem+json', async () => {
-      const bad = usVoteCommand('2021/h1') as { data: { ballots: { positionClass: string }[]; date: string } };
+      const bad = usVoteCommand('2021/h1') as {
+        data: { ballots: { positionClass: string }[]; date: string };
+      };
       bad.data.ballots[3]!.positionClass = 'maybe';
       bad.data.date = 'yesterday';
       const r = await post('/api/v1/commands', JSON.stringify(bad));
@@ -179,13 +211,24 @@ for (const kind of ['postgres', 'kafka'] as const) {
     it('refuses writes without a key, with a read-only key and with a revoked key', async () => {
       const body = JSON.stringify(usVoteCommand('2021/h1'));
       expect((await post('/api/v1/commands', body, {}, null)).status).to.equal(401);
-      expect((await post('/api/v1/commands', body, {}, 'op_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')).status).to.equal(401);
+      expect(
+        (
+          await post(
+            '/api/v1/commands',
+            body,
+            {},
+            'op_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+          )
+        ).status,
+      ).to.equal(401);
       expect((await post('/api/v1/commands', body, {}, readOnlyKey)).status).to.equal(403);
       const { id, key } = await createApiKey(admin, 'short-lived', ['write']);
       expect((await post('/api/v1/commands', body, {}, key)).status).to.equal(202);
       await revokeApiKey(admin, id);
       expect((await post('/api/v1/commands', body, {}, key)).status).to.equal(401);
-      expect((await fetch(`${stack.commandUrl}/api/v1/events/00000000-0000-4000-8000-000000000000`)).status).to.equal(401);
+      expect(
+        (await fetch(`${stack.commandUrl}/api/v1/events/00000000-0000-4000-8000-000000000000`)).status,
+      ).to.equal(401);
     });
   });
 }

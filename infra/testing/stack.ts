@@ -21,7 +21,11 @@ export type Service = Readonly<{ name: string; child: ChildProcess; output: () =
 /** Runs one service entry point as its own process, as in production. */
 export const spawnService = (name: string, entry: string, env: NodeJS.ProcessEnv): Service => {
   let output = '';
-  const child = spawn(TSX, [entry], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(TSX, [entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout?.on('data', (d) => {
     output = (output + d).slice(-20_000);
   });
@@ -39,10 +43,18 @@ export const stopService = (s: Service, signal: NodeJS.Signals = 'SIGTERM') =>
     setTimeout(() => s.child.kill('SIGKILL'), 5_000).unref();
   });
 
-export type Stack = Readonly<{ commandUrl: string; queryUrl: string; services: Service[]; stop: () => Promise<void> }>;
+export type Stack = Readonly<{
+  commandUrl: string;
+  queryUrl: string;
+  services: Service[];
+  stop: () => Promise<void>;
+}>;
 
 /** Command, projector and query services over one database, on the embedded log or a Kafka topic. */
-export const startStack = async (o: { databaseUrl: string; kafka?: { brokers: string[]; topic: string; group: string } }) => {
+export const startStack = async (o: {
+  databaseUrl: string;
+  kafka?: { brokers: string[]; topic: string; group: string };
+}) => {
   const [commandPort, queryPort] = [await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
     DATABASE_URL: o.databaseUrl,
@@ -70,7 +82,9 @@ export const startStack = async (o: { databaseUrl: string; kafka?: { brokers: st
     }
   } catch (err) {
     await stop();
-    throw new Error(`stack did not start: ${String(err)}\n${services.map((s) => `[${s.name}] ${s.output()}`).join('\n')}`);
+    throw new Error(
+      `stack did not start: ${String(err)}\n${services.map((s) => `[${s.name}] ${s.output()}`).join('\n')}`,
+    );
   }
   return { commandUrl, queryUrl, services, stop } satisfies Stack;
 };

@@ -6,9 +6,14 @@ import { withDatabase } from '../kernel/db.ts';
 import { migrate, SQL_DIR } from '../kernel/migrate.ts';
 
 /** The admin connection tests use: the Postgres that `infra/postgres/start.sh` runs, unless told otherwise. */
-export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
+export const ADMIN_URL =
+  process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/postgres';
 
-export const TEST_PASSWORDS = { query: 'openpolicy_query', projector: 'openpolicy_projector', command: 'openpolicy_command' };
+export const TEST_PASSWORDS = {
+  query: 'openpolicy_query',
+  projector: 'openpolicy_projector',
+  command: 'openpolicy_command',
+};
 
 // The template's name carries a hash of sql/, so a changed migration gets a fresh template.
 const templateName = () => {
@@ -61,6 +66,7 @@ export const createTestDatabase = async (): Promise<TestDatabase> => {
   return {
     name,
     url: withDatabase(ADMIN_URL, name),
-    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
   };
 };

@@ -7,4 +7,5 @@ import { readJson } from './realData.ts';
 export const usVoteCommand = (rel: string) =>
   Command.parse(parseUsVote(readJson<UsVoteJson>(`us/117/votes/${rel}/data.json`)));
 
-export const usVoteEvent = (rel: string) => decide(usVoteCommand(rel), { recordedAt: new Date().toISOString() });
+export const usVoteEvent = (rel: string) =>
+  decide(usVoteCommand(rel), { recordedAt: new Date().toISOString() });

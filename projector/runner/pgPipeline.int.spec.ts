@@ -31,7 +31,9 @@ describe('embedded log -> projector -> read models (real Postgres)', () => {
 
   const caughtUp = async (position: number) =>
     eventually(async () => {
-      const r = await admin.query('SELECT next_offset FROM projector.checkpoints WHERE consumer = $1', ['projector-test']);
+      const r = await admin.query('SELECT next_offset FROM projector.checkpoints WHERE consumer = $1', [
+        'projector-test',
+      ]);
       return (r.rows[0]?.next_offset ?? 0) > position ? true : undefined;
     });
 
@@ -55,17 +57,30 @@ describe('embedded log -> projector -> read models (real Postgres)', () => {
     } finally {
       await projector.stop();
     }
-    const vote = JSON.parse((await admin.query("SELECT body FROM rm.votes WHERE id = 'us-117-2021-h49'")).rows[0].body);
+    const vote = JSON.parse(
+      (await admin.query("SELECT body FROM rm.votes WHERE id = 'us-117-2021-h49'")).rows[0].body,
+    );
     expect(vote.totals).to.include({ yea: 219, nay: 212, not_voting: 1 });
 
     // Golden (G000592): h48 Nay with the D majority, h49 Nay against it, h1 Present; checked in the three files.
-    const golden = JSON.parse((await admin.query("SELECT body FROM rm.members WHERE id = 'us-G000592'")).rows[0].body);
+    const golden = JSON.parse(
+      (await admin.query("SELECT body FROM rm.members WHERE id = 'us-G000592'")).rows[0].body,
+    );
     expect(golden.stub).to.equal(true);
-    expect(golden.stats).to.include({ rollCalls: 3, votesCast: 3, nay: 2, present: 1, withParty: 1, againstParty: 1 });
+    expect(golden.stats).to.include({
+      rollCalls: 3,
+      votesCast: 3,
+      nay: 2,
+      present: 1,
+      withParty: 1,
+      againstParty: 1,
+    });
     expect(golden.recentDissents.map((d: { voteId: string }) => d.voteId)).to.deep.equal(['us-117-2021-h49']);
 
     // Both H.R. 1319 roll calls attach to one stub bill before the bill record itself arrives.
-    const bill = JSON.parse((await admin.query("SELECT body FROM rm.bills WHERE id = 'us-117-hr-1319'")).rows[0].body);
+    const bill = JSON.parse(
+      (await admin.query("SELECT body FROM rm.bills WHERE id = 'us-117-hr-1319'")).rows[0].body,
+    );
     expect(bill.stub).to.equal(true);
     expect(bill.votes.map((v: { id: string }) => v.id)).to.deep.equal(['us-117-2021-h48', 'us-117-2021-h49']);
   });

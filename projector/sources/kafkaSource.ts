@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
-import { ensureTopic } from '../../command/log/kafkaEventLog.ts';
 import type pg from 'pg';
 import type { Logger } from 'pino';
+import { ensureTopic } from '../../command/log/kafkaEventLog.ts';
 import type { Cursor, RawEvent } from '../runner/applyBatch.ts';
 import { processBatch, readCheckpoint } from '../runner/processBatch.ts';
 

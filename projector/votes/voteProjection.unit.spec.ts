@@ -10,7 +10,9 @@ import { evolveVotes, type StoredBallot, type VoteState } from './voteProjection
 type LoggedVote = EventEnvelope<VoteRecorded> & { position: string };
 
 const voteEvent = (path: string, position = '1'): LoggedVote => {
-  const e = decide(Command.parse(parseUsVote(readJson<UsVoteJson>(path))), { recordedAt: '2026-01-01T00:00:00Z' });
+  const e = decide(Command.parse(parseUsVote(readJson<UsVoteJson>(path))), {
+    recordedAt: '2026-01-01T00:00:00Z',
+  });
   return { ...(e as EventEnvelope<VoteRecorded>), position };
 };
 
