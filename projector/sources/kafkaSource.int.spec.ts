@@ -1,5 +1,8 @@
 import { expect } from 'chai';
 import type pg from 'pg';
+import type { EventLog } from '../../command/log/eventLog.ts';
+import { createKafkaEventLog } from '../../command/log/kafkaEventLog.ts';
+import { createPgEventLog } from '../../command/log/pgEventLog.ts';
 import { createPgPool, withCredentials } from '../../infra/kernel/db.ts';
 import { createKafka } from '../../infra/kernel/kafka.ts';
 import { createLogger } from '../../infra/kernel/logger.ts';
@@ -8,11 +11,8 @@ import { eventually } from '../../infra/testing/eventually.ts';
 import { requireKafka, TEST_KAFKA_BROKERS, uniqueName } from '../../infra/testing/kafka.ts';
 import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
 import { usVoteEvent } from '../../infra/testing/usEvents.ts';
-import { runKafkaSource } from '../../projector/sources/kafkaSource.ts';
-import { runPgLogSource } from '../../projector/sources/pgLogSource.ts';
-import type { EventLog } from './eventLog.ts';
-import { createKafkaEventLog } from './kafkaEventLog.ts';
-import { createPgEventLog } from './pgEventLog.ts';
+import { runKafkaSource } from './kafkaSource.ts';
+import { runPgLogSource } from './pgLogSource.ts';
 
 const logger = createLogger('test', 'silent');
 const ROLL_CALLS = ['2021/h49', '2021/h48', '2021/s419', '2021/h1', '2022/s287'];
