@@ -5,10 +5,16 @@ import { notFoundRoute, problemDetails } from '../infra/kernel/problem.ts';
 import { billRoutes } from './bills/billRoutes.ts';
 import type { Documents } from './documents.ts';
 import { handle } from './http/handle.ts';
+import { directServe, type Serve } from './http/serve.ts';
 import { memberRoutes } from './members/memberRoutes.ts';
 import { voteRoutes } from './votes/voteRoutes.ts';
 
-export type QueryAppDeps = Readonly<{ docs: Documents; logger: Logger; ping: () => Promise<void> }>;
+export type QueryAppDeps = Readonly<{
+  docs: Documents;
+  logger: Logger;
+  ping: () => Promise<void>;
+  serve?: Serve;
+}>;
 
 /** The read service: serves precomputed documents and nothing else. */
 export const createQueryApp = (deps: QueryAppDeps) => {
@@ -27,9 +33,10 @@ export const createQueryApp = (deps: QueryAppDeps) => {
       res.json({ status: 'ready', readModels: freshness });
     }),
   );
-  app.use(billRoutes(deps.docs));
-  app.use(voteRoutes(deps.docs));
-  app.use(memberRoutes(deps.docs));
+  const serve = deps.serve ?? directServe;
+  app.use(billRoutes(deps.docs, serve));
+  app.use(voteRoutes(deps.docs, serve));
+  app.use(memberRoutes(deps.docs, serve));
   app.use(notFoundRoute);
   app.use(problemDetails(deps.logger));
   return app;

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { BadRequest } from '../../infra/kernel/errors.ts';
-import { fieldErrors } from '../../infra/kernel/zodErrors.ts';
 import type { Documents } from '../documents.ts';
 import { handle } from '../http/handle.ts';
-import { cacheControl, idParam, LIST_CACHE, sendDocument } from '../http/sendDocument.ts';
+import { cacheKey, idParam, queryParams } from '../http/params.ts';
+import { DETAIL_CACHE, LIST_CACHE, type Serve } from '../http/serve.ts';
 
 export const MAX_PAGE = 100;
 
@@ -49,41 +49,58 @@ const decodeCursor = (cursor: string) => {
 };
 
 /** Bills: the list (keyset pages, latest action first), a multi-get by ids, and the detail document. */
-export const billRoutes = (docs: Documents) => {
+export const billRoutes = (docs: Documents, serve: Serve) => {
   const r = Router();
   r.get(
     '/api/v1/bills',
     handle(async (req, res) => {
-      const q = ListQuery.safeParse(req.query);
-      if (!q.success) throw new BadRequest('invalid query parameters', fieldErrors(q.error));
-      res.setHeader('Cache-Control', cacheControl(LIST_CACHE));
-      if (q.data.ids) {
-        const rows = await docs.bills(q.data.ids);
-        const byId = new Map(rows.map((row) => [row.id, row.body]));
-        const found = q.data.ids.filter((id) => byId.has(id));
-        const missing = q.data.ids.filter((id) => !byId.has(id));
-        res
-          .type('application/json')
-          .send(
-            `{"items":[${found.map((id) => byId.get(id)).join(',')}],"missing":${JSON.stringify(missing)}}`,
-          );
+      const q = queryParams(req, ListQuery);
+      const key = cacheKey('/api/v1/bills', { ...q, ids: q.ids?.join(',') });
+      if (q.ids) {
+        const ids = q.ids;
+        await serve(req, res, {
+          key,
+          tags: ['bills', ...ids.map((id) => `bill:${id}`)],
+          policy: LIST_CACHE,
+          notFound: 'no bills',
+          load: async () => {
+            const byId = new Map((await docs.bills(ids)).map((row) => [row.id, row.body]));
+            const found = ids.filter((id) => byId.has(id)).map((id) => byId.get(id));
+            const missing = ids.filter((id) => !byId.has(id));
+            return { body: `{"items":[${found.join(',')}],"missing":${JSON.stringify(missing)}}` };
+          },
+        });
         return;
       }
-      const after = q.data.cursor ? decodeCursor(q.data.cursor) : null;
-      const rows = await docs.billPage(after, q.data.limit);
-      const page = rows.slice(0, q.data.limit);
-      const last = page.at(-1);
-      const next = rows.length > q.data.limit && last ? encodeCursor(last.sort_date, last.id) : null;
-      res
-        .type('application/json')
-        .send(
-          `{"items":[${page.map((row) => row.list_item).join(',')}],"nextCursor":${JSON.stringify(next)},"limit":${q.data.limit}}`,
-        );
+      const after = q.cursor ? decodeCursor(q.cursor) : null;
+      await serve(req, res, {
+        key,
+        tags: ['bills'],
+        policy: LIST_CACHE,
+        notFound: 'no bills',
+        load: async () => {
+          const rows = await docs.billPage(after, q.limit);
+          const page = rows.slice(0, q.limit);
+          const last = page.at(-1);
+          const next = rows.length > q.limit && last ? encodeCursor(last.sort_date, last.id) : null;
+          const items = page.map((row) => row.list_item).join(',');
+          return { body: `{"items":[${items}],"nextCursor":${JSON.stringify(next)},"limit":${q.limit}}` };
+        },
+      });
     }),
   );
   r.get(
     '/api/v1/bills/:id',
-    handle(async (req, res) => sendDocument(req, res, await docs.bill(idParam(req, 'bill')), 'bill')),
+    handle(async (req, res) => {
+      const id = idParam(req, 'bill');
+      await serve(req, res, {
+        key: `/api/v1/bills/${id}`,
+        tags: [`bill:${id}`],
+        policy: DETAIL_CACHE,
+        notFound: `no bill '${id}'`,
+        load: () => docs.bill(id),
+      });
+    }),
   );
   return r;
 };

@@ -1,0 +1,30 @@
+import type { Request } from 'express';
+import type { z } from 'zod';
+import { BadRequest, NotFound } from '../../infra/kernel/errors.ts';
+import { fieldErrors } from '../../infra/kernel/zodErrors.ts';
+
+const ID = /^[A-Za-z0-9._-]{1,200}$/;
+
+/** Route ids that cannot exist are a 404 without touching the database. */
+export const idParam = (req: Request, what: string) => {
+  const id = String(req.params.id ?? '');
+  if (!ID.test(id)) throw new NotFound(`no ${what} '${id.slice(0, 200)}'`);
+  return id;
+};
+
+/** Parses the query string with a strict schema: an unknown or malformed parameter is a 400 naming it. */
+export const queryParams = <S extends z.ZodTypeAny>(req: Request, schema: S): z.infer<S> => {
+  const q = schema.safeParse(req.query);
+  if (!q.success) throw new BadRequest('invalid query parameters', fieldErrors(q.error));
+  return q.data;
+};
+
+/** A canonical cache key for a parsed query: same parameters in any order, same key. */
+export const cacheKey = (path: string, params: Record<string, unknown>) => {
+  const entries = Object.entries(params)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return entries.length
+    ? `${path}?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}`
+    : path;
+};
