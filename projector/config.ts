@@ -13,6 +13,8 @@ const Schema = z.object({
   PROJECTOR_NAME: z.string().default('main'),
   PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   PROJECTOR_IDLE_POLL_MS: z.coerce.number().int().min(10).default(1_000),
+  VIEW_REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(500),
+  VIEW_REFRESH_MAX_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
   LOG_LEVEL: logLevel,
 });
 

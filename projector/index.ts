@@ -5,6 +5,7 @@ import { isMain, onShutdown } from '../infra/kernel/main.ts';
 import { loadProjectorConfig, type ProjectorConfig } from './config.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
 import { runPgLogSource } from './sources/pgLogSource.ts';
+import { createViewRefresher } from './views/viewRefresher.ts';
 
 /** Starts the projector on Kafka (KAFKA_BROKERS set) or on the embedded Postgres log. */
 export const startProjector = async (config: ProjectorConfig) => {
@@ -18,8 +19,17 @@ export const startProjector = async (config: ProjectorConfig) => {
     max: 4,
     statementTimeoutMs: 120_000,
   });
-  const onBatch = (r: { applied: number; dead: number; position: string }) =>
+  const refresher = createViewRefresher({
+    pool,
+    logger,
+    debounceMs: config.VIEW_REFRESH_DEBOUNCE_MS,
+    maxDelayMs: config.VIEW_REFRESH_MAX_DELAY_MS,
+    onRefresh: (r) => logger.debug({ views: r }, 'views refreshed'),
+  });
+  const onBatch = (r: { applied: number; dead: number; position: string }) => {
     logger.debug(r, 'batch applied');
+    refresher.markStale(r.position);
+  };
   const consumer = `projector-${config.PROJECTOR_NAME}`;
   const source = config.KAFKA_BROKERS
     ? await runKafkaSource({
@@ -46,6 +56,7 @@ export const startProjector = async (config: ProjectorConfig) => {
   return {
     async stop() {
       await source.stop();
+      await refresher.stop();
       await pool.end();
     },
   };

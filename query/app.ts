@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { notFoundRoute, problemDetails } from '../infra/kernel/problem.ts';
 import { billRoutes } from './bills/billRoutes.ts';
+import { dashboardRoutes } from './dashboard/dashboardRoutes.ts';
 import type { Documents } from './documents.ts';
 import { handle } from './http/handle.ts';
 import { directServe, type Serve } from './http/serve.ts';
@@ -37,6 +38,7 @@ export const createQueryApp = (deps: QueryAppDeps) => {
   app.use(billRoutes(deps.docs, serve));
   app.use(voteRoutes(deps.docs, serve));
   app.use(memberRoutes(deps.docs, serve));
+  app.use(dashboardRoutes(deps.docs, serve));
   app.use(notFoundRoute);
   app.use(problemDetails(deps.logger));
   return app;

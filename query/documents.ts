@@ -1,12 +1,20 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
+import { billList } from './bills/billList.ts';
+import { aggregates } from './dashboard/aggregates.ts';
 import type { ReadPool } from './db.ts';
+import { votingRecord } from './members/votingRecord.ts';
+import { voteList } from './votes/voteList.ts';
 
 const DocRow = z.object({ body: z.string(), etag: z.string(), position: z.string() });
 export type DocRow = z.infer<typeof DocRow>;
 
 /** Lookups by primary key of precomputed documents: one indexed row, no joins, no aggregates. */
 export const createDocuments = (pool: ReadPool) => ({
+  ...billList(pool),
+  ...voteList(pool),
+  ...votingRecord(pool),
+  ...aggregates(pool),
   bill: (id: string) =>
     pool.maybeOne(sql.type(DocRow)`SELECT body, etag, position FROM rm.bills WHERE id = ${id}`),
   vote: (id: string) =>
@@ -20,15 +28,6 @@ export const createDocuments = (pool: ReadPool) => ({
     pool.any(
       sql.type(z.object({ id: z.string(), body: z.string() }))`
         SELECT id, body FROM rm.bills WHERE id = ANY(${sql.array(ids, 'text')})`,
-    ),
-  billPage: (after: { date: string; id: string } | null, limit: number) =>
-    pool.any(
-      sql.type(z.object({ id: z.string(), sort_date: z.string(), list_item: z.string() }))`
-        SELECT id, to_char(coalesce(latest_action_date, '0001-01-01'), 'YYYY-MM-DD') AS sort_date, list_item
-        FROM rm.bills
-        WHERE ${after ? sql.fragment`(coalesce(latest_action_date, '0001-01-01'), id) < (${after.date}::date, ${after.id})` : sql.fragment`true`}
-        ORDER BY coalesce(latest_action_date, '0001-01-01') DESC, id DESC
-        LIMIT ${limit + 1}`,
     ),
   freshness: () =>
     pool.any(

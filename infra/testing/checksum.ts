@@ -8,6 +8,7 @@ export const READ_MODEL_TABLES = [
   'member_aliases',
   'member_state',
   'members',
+  'party_stats',
   'voter_stats',
   'votes',
 ] as const;

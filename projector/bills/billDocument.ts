@@ -6,7 +6,7 @@ export type VoteSummary = Readonly<{
   date: string;
   question: string;
   result: string;
-  bill?: unknown;
+  totals?: { yea: number; nay: number };
 }>;
 
 const day = (iso: string | null | undefined) => (iso ? iso.slice(0, 10) : null);

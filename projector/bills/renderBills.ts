@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { BillRecorded } from '../../command/bill/bill.ts';
+import { memberAlias } from '../../command/contract/ids.ts';
 import { toDoc } from '../document.ts';
 import { columnar } from '../sql.ts';
 import { billDocument, type VoteSummary } from './billDocument.ts';
@@ -18,11 +19,16 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
      FROM unnest($1::text[]) AS i(id) LEFT JOIN rm.bill_state s ON s.id = i.id`,
     [ids],
   );
-  const rowsOut = columnar(12);
+  const rowsOut = columnar(19);
   for (const r of rows) {
     const stubTitle = r.votes.find((v) => v.billTitle)?.billTitle ?? null;
     const votes = r.votes.map(({ billTitle: _t, ...v }) => v);
     const { document, listItem, latestActionDate } = billDocument(r.id, r.data, votes, stubTitle);
+    const totals = votes.reduce(
+      (acc, v) => ({ yea: acc.yea + (v.totals?.yea ?? 0), nay: acc.nay + (v.totals?.nay ?? 0) }),
+      { yea: 0, nay: 0 },
+    );
+    const sponsorRef = r.data?.sponsor?.ref;
     const doc = toDoc(document);
     rowsOut.push([
       r.id,
@@ -37,17 +43,34 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
       doc.body,
       doc.etag,
       position,
+      r.data?.originChamber ?? null,
+      r.data?.policyArea ?? null,
+      JSON.stringify(r.data?.subjects ?? []),
+      sponsorRef && r.data ? memberAlias(r.data.jurisdiction, sponsorRef) : null,
+      (r.data?.laws.length ?? 0) > 0 || r.data?.status === 'enacted',
+      totals.yea,
+      totals.nay,
     ]);
   }
   await client.query(
     `INSERT INTO rm.bills (id, jurisdiction, session, status, introduced_date, latest_action_date, vote_count, stub,
-                           list_item, body, etag, position)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::int[],
-                          $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[])
+                           list_item, body, etag, position, origin_chamber, policy_area, subjects, sponsor_id, became_law,
+                           yea_total, nay_total)
+     SELECT i.id, i.jurisdiction, i.session, i.status, i.introduced_date, i.latest_action_date, i.vote_count, i.stub,
+            i.list_item, i.body, i.etag, i.position, i.origin_chamber, i.policy_area,
+            ARRAY(SELECT jsonb_array_elements_text(i.subjects)), i.sponsor_id, i.became_law, i.yea_total, i.nay_total
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::int[],
+                 $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+                 $15::jsonb[], $16::text[], $17::boolean[], $18::int[], $19::int[])
+       AS i(id, jurisdiction, session, status, introduced_date, latest_action_date, vote_count, stub, list_item, body,
+            etag, position, origin_chamber, policy_area, subjects, sponsor_id, became_law, yea_total, nay_total)
      ON CONFLICT (id) DO UPDATE SET jurisdiction = EXCLUDED.jurisdiction, session = EXCLUDED.session,
        status = EXCLUDED.status, introduced_date = EXCLUDED.introduced_date,
        latest_action_date = EXCLUDED.latest_action_date, vote_count = EXCLUDED.vote_count, stub = EXCLUDED.stub,
-       list_item = EXCLUDED.list_item, body = EXCLUDED.body, etag = EXCLUDED.etag, position = EXCLUDED.position`,
+       list_item = EXCLUDED.list_item, body = EXCLUDED.body, etag = EXCLUDED.etag, position = EXCLUDED.position,
+       origin_chamber = EXCLUDED.origin_chamber, policy_area = EXCLUDED.policy_area, subjects = EXCLUDED.subjects,
+       sponsor_id = EXCLUDED.sponsor_id, became_law = EXCLUDED.became_law, yea_total = EXCLUDED.yea_total,
+       nay_total = EXCLUDED.nay_total`,
     rowsOut.cols,
   );
 };

@@ -53,17 +53,19 @@ export const renderMembers = async (client: pg.ClientBase, keys: readonly string
      FROM keyed k LEFT JOIN rm.member_state s ON s.id = k.id`,
     [keys],
   );
-  const out = columnar(5);
+  const out = columnar(6);
   for (const r of rows) {
     if (!r.profile && !r.stats) continue;
     const doc = toDoc(memberDocument(r.id, r.profile, r.aliases, r.stats ?? ZERO, r.dissents, r.last_seen));
-    out.push([r.id, r.profile === null, doc.body, doc.etag, position]);
+    out.push([r.id, r.profile === null, doc.body, doc.etag, position, JSON.stringify(r.aliases)]);
   }
   await client.query(
-    `INSERT INTO rm.members (id, stub, body, etag, position)
-     SELECT * FROM unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::text[])
+    `INSERT INTO rm.members (id, stub, body, etag, position, aliases)
+     SELECT i.id, i.stub, i.body, i.etag, i.position, ARRAY(SELECT jsonb_array_elements_text(i.aliases))
+     FROM unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
+       AS i(id, stub, body, etag, position, aliases)
      ON CONFLICT (id) DO UPDATE SET stub = EXCLUDED.stub, body = EXCLUDED.body, etag = EXCLUDED.etag,
-       position = EXCLUDED.position`,
+       position = EXCLUDED.position, aliases = EXCLUDED.aliases`,
     out.cols,
   );
 };

@@ -63,6 +63,14 @@ export const voteDocument = (meta: VoteMeta, ballots: readonly KeyedBallot[]) =>
     ballots: members,
     sourceUrl: meta.sourceUrl,
   };
+  const { parties: _parties, ...compact } = summary;
+  const listItem = { ...compact, bill: document.bill };
   // The summary carries the bill title the vote reported, so a stub bill can be named before its record arrives.
-  return { summary: { ...summary, billTitle: meta.bill?.title ?? null }, document, tallied: t.ballots };
+  return {
+    summary: { ...summary, billTitle: meta.bill?.title ?? null },
+    document,
+    listItem,
+    margin: t.margin,
+    tallied: t.ballots,
+  };
 };

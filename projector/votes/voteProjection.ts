@@ -51,25 +51,32 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   }
 
   const deltas = new Map<string, Partial<Stat>>();
-  const add = (voter: string, d: Partial<Stat>) => {
-    const acc = deltas.get(voter) ?? {};
+  const partyDeltas = new Map<string, Partial<Stat>>();
+  const accumulate = (into: Map<string, Partial<Stat>>, key: string, d: Partial<Stat>) => {
+    const acc = into.get(key) ?? {};
     for (const [k, v] of Object.entries(d) as [keyof Stat, number][]) acc[k] = (acc[k] ?? 0) + v;
-    deltas.set(voter, acc);
+    into.set(key, acc);
+  };
+  const add = (jurisdiction: string, b: { voter: string; party: string | null }, d: Partial<Stat>) => {
+    accumulate(deltas, b.voter, d);
+    // Party unity counts the party a member sat with on the day of the vote.
+    if (b.party) accumulate(partyDeltas, `${jurisdiction}\u0000${b.party}`, d);
   };
   const rows = columnar(9);
-  const docs = columnar(12);
+  const docs = columnar(14);
   const dirtyBills = new Set<string>();
 
   for (const [voteId, { meta, ballots, position }] of current) {
-    for (const old of state.ballots.get(voteId) ?? [])
-      add(old.voter, contribution(old.positionClass, old.withParty, -1));
+    for (const old of state.ballots.get(voteId) ?? []) {
+      add(meta.jurisdiction, old, contribution(old.positionClass, old.withParty, -1));
+    }
     const oldBill = state.billIds.get(voteId);
     if (oldBill) dirtyBills.add(oldBill);
     if (meta.billId) dirtyBills.add(meta.billId);
 
-    const { summary, document, tallied } = voteDocument(meta, [...ballots.values()]);
+    const { summary, document, listItem, margin, tallied } = voteDocument(meta, [...ballots.values()]);
     for (const b of tallied) {
-      add(b.voter, contribution(b.positionClass, b.withParty, 1));
+      add(meta.jurisdiction, b, contribution(b.positionClass, b.withParty, 1));
       rows.push([
         voteId,
         b.voter,
@@ -96,6 +103,8 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       doc.body,
       doc.etag,
       position,
+      margin,
+      JSON.stringify(listItem),
     ]);
   }
 
@@ -109,13 +118,14 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       rows.cols,
     ),
     sql(
-      `INSERT INTO rm.votes (id, jurisdiction, session, chamber, voted_at, bill_id, category, result, summary, body, etag, position)
+      `INSERT INTO rm.votes (id, jurisdiction, session, chamber, voted_at, bill_id, category, result, summary, body, etag,
+                            position, margin, list_item)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
-                            $8::text[], $9::jsonb[], $10::text[], $11::text[], $12::text[])
+                            $8::text[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::int[], $14::text[])
        ON CONFLICT (id) DO UPDATE SET jurisdiction = EXCLUDED.jurisdiction, session = EXCLUDED.session,
          chamber = EXCLUDED.chamber, voted_at = EXCLUDED.voted_at, bill_id = EXCLUDED.bill_id,
          category = EXCLUDED.category, result = EXCLUDED.result, summary = EXCLUDED.summary, body = EXCLUDED.body,
-         etag = EXCLUDED.etag, position = EXCLUDED.position`,
+         etag = EXCLUDED.etag, position = EXCLUDED.position, margin = EXCLUDED.margin, list_item = EXCLUDED.list_item`,
       docs.cols,
     ),
   ];
@@ -127,6 +137,27 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
          SELECT * FROM unnest($1::text[], ${STAT_COLUMNS.map((_, i) => `$${i + 2}::int[]`).join(', ')})
          ON CONFLICT (voter) DO UPDATE SET ${STAT_COLUMNS.map((c) => `${c} = rm.voter_stats.${c} + EXCLUDED.${c}`).join(', ')}`,
         [changed.map(([v]) => v), ...cols],
+      ),
+    );
+  }
+  const partyChanged = [...partyDeltas.entries()].filter(
+    ([, d]) => d.ballots || d.with_party || d.against_party,
+  );
+  if (partyChanged.length) {
+    statements.push(
+      sql(
+        `INSERT INTO rm.party_stats (jurisdiction, party, ballots, with_party, against_party)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[])
+         ON CONFLICT (jurisdiction, party) DO UPDATE SET ballots = rm.party_stats.ballots + EXCLUDED.ballots,
+           with_party = rm.party_stats.with_party + EXCLUDED.with_party,
+           against_party = rm.party_stats.against_party + EXCLUDED.against_party`,
+        [
+          partyChanged.map(([k]) => k.split('\u0000')[0]),
+          partyChanged.map(([k]) => k.split('\u0000')[1]),
+          partyChanged.map(([, d]) => d.ballots ?? 0),
+          partyChanged.map(([, d]) => d.with_party ?? 0),
+          partyChanged.map(([, d]) => d.against_party ?? 0),
+        ],
       ),
     );
   }

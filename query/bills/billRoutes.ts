@@ -2,16 +2,30 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { BadRequest } from '../../infra/kernel/errors.ts';
 import type { Documents } from '../documents.ts';
+import { decodeCursor, encodeCursor, pageBody } from '../http/cursor.ts';
 import { handle } from '../http/handle.ts';
 import { cacheKey, idParam, queryParams } from '../http/params.ts';
 import { DETAIL_CACHE, LIST_CACHE, type Serve } from '../http/serve.ts';
+import { BILL_SORTS } from './billList.ts';
 
 export const MAX_PAGE = 100;
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const token = z.string().min(1).max(200);
 
 const ListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
     cursor: z.string().max(400).optional(),
+    sort: z.enum(BILL_SORTS).default('latest'),
+    chamber: z.enum(['lower', 'upper']).optional(),
+    session: token.optional(),
+    status: token.optional(),
+    sponsor: token.optional(),
+    subject: token.optional(),
+    policyArea: token.optional(),
+    introducedFrom: day.optional(),
+    introducedTo: day.optional(),
     ids: z
       .string()
       .max(20_000)
@@ -33,22 +47,17 @@ const ListQuery = z
   })
   .strict();
 
-const Cursor = z.tuple([z.string().regex(/^\d{4}-\d{2}-\d{2}$/), z.string().max(200)]);
+const SummaryQuery = z
+  .object({ status: token.optional(), limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20) })
+  .strict();
 
-const encodeCursor = (date: string, id: string) =>
-  Buffer.from(JSON.stringify([date, id])).toString('base64url');
-const decodeCursor = (cursor: string) => {
-  try {
-    const [date, id] = Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-    return { date, id };
-  } catch {
-    throw new BadRequest('invalid cursor', [
-      { path: 'cursor', message: 'not a cursor returned by this API' },
-    ]);
-  }
-};
+const Cursor = z.tuple([
+  z.enum(BILL_SORTS),
+  z.union([z.string().max(20), z.number().int()]),
+  z.string().max(200),
+]);
 
-/** Bills: the list (keyset pages, latest action first), a multi-get by ids, and the detail document. */
+/** Bills: the filtered list (keyset pages), a multi-get by ids, the seed's summary, and the detail document. */
 export const billRoutes = (docs: Documents, serve: Serve) => {
   const r = Router();
   r.get(
@@ -72,19 +81,57 @@ export const billRoutes = (docs: Documents, serve: Serve) => {
         });
         return;
       }
-      const after = q.cursor ? decodeCursor(q.cursor) : null;
+      const { limit, cursor, sort, ids: _ids, ...filters } = q;
+      const after = cursor ? decodeCursor(cursor, Cursor) : null;
+      if (after && after[0] !== sort) {
+        throw new BadRequest('cursor belongs to another sort', [
+          { path: 'cursor', message: `cursor is for sort=${after[0]}` },
+        ]);
+      }
       await serve(req, res, {
         key,
         tags: ['bills'],
         policy: LIST_CACHE,
         notFound: 'no bills',
         load: async () => {
-          const rows = await docs.billPage(after, q.limit);
-          const page = rows.slice(0, q.limit);
+          const rows = await docs.billPage(
+            filters,
+            sort,
+            after ? { value: after[1], id: after[2] } : null,
+            limit,
+          );
+          const page = rows.slice(0, limit);
           const last = page.at(-1);
-          const next = rows.length > q.limit && last ? encodeCursor(last.sort_date, last.id) : null;
-          const items = page.map((row) => row.list_item).join(',');
-          return { body: `{"items":[${items}],"nextCursor":${JSON.stringify(next)},"limit":${q.limit}}` };
+          const next = rows.length > limit && last ? encodeCursor([sort, last.sort_value, last.id]) : null;
+          return {
+            body: pageBody(
+              page.map((row) => row.list_item),
+              next,
+              limit,
+            ),
+          };
+        },
+      });
+    }),
+  );
+  r.get(
+    '/api/v1/bills/summary',
+    handle(async (req, res) => {
+      const q = queryParams(req, SummaryQuery);
+      await serve(req, res, {
+        key: cacheKey('/api/v1/bills/summary', q),
+        tags: ['bills', 'dashboard'],
+        policy: LIST_CACHE,
+        notFound: 'no summary',
+        load: async () => {
+          const [rows, refreshed] = await Promise.all([
+            docs.billSummary(q.status, q.limit),
+            docs.viewRefresh('bill_summary_mv'),
+          ]);
+          return {
+            body: `{"items":[${rows.map((row) => row.item).join(',')}],"refreshedAt":${JSON.stringify(refreshed?.refreshed_at ?? null)}}`,
+            ...(refreshed ? { position: refreshed.position } : {}),
+          };
         },
       });
     }),

@@ -1,12 +1,24 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Documents } from '../documents.ts';
+import { decodeCursor, encodeCursor, pageBody } from '../http/cursor.ts';
 import { handle } from '../http/handle.ts';
-import { idParam } from '../http/params.ts';
-import { DETAIL_CACHE, type Serve } from '../http/serve.ts';
+import { cacheKey, idParam, queryParams } from '../http/params.ts';
+import { DETAIL_CACHE, LIST_CACHE, type Serve } from '../http/serve.ts';
 
-/** A member by id or by any of their ids in another scheme (`us-lis-S354`). */
-export const memberRoutes = (docs: Documents, serve: Serve) =>
-  Router().get(
+const RecordQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(400).optional(),
+  })
+  .strict();
+
+const Cursor = z.tuple([z.string().max(40), z.string().max(200)]);
+
+/** A member by id or by any of their ids in another scheme (`us-lis-S354`), and their voting record. */
+export const memberRoutes = (docs: Documents, serve: Serve) => {
+  const r = Router();
+  r.get(
     '/api/v1/members/:id',
     handle(async (req, res) => {
       const id = idParam(req, 'member');
@@ -19,3 +31,39 @@ export const memberRoutes = (docs: Documents, serve: Serve) =>
       });
     }),
   );
+  r.get(
+    '/api/v1/members/:id/votes',
+    handle(async (req, res) => {
+      const id = idParam(req, 'member');
+      const q = queryParams(req, RecordQuery);
+      const after = q.cursor ? decodeCursor(q.cursor, Cursor) : null;
+      await serve(req, res, {
+        key: cacheKey(`/api/v1/members/${id}/votes`, q),
+        tags: [`member:${id}`, 'members', 'votes'],
+        policy: LIST_CACHE,
+        notFound: `no member '${id}'`,
+        load: async () => {
+          const member = await docs.memberAliases(id);
+          if (!member) return null;
+          const ballots = await docs.ballotPage(
+            member.aliases,
+            after ? { date: after[0], voteId: after[1] } : null,
+            q.limit,
+          );
+          const page = ballots.slice(0, q.limit);
+          const votes = new Map(
+            (await docs.voteItems(page.map((b) => b.vote_id))).map((v) => [v.id, v.list_item]),
+          );
+          const items = page.map(
+            (b) =>
+              `{"position":${JSON.stringify(b.position)},"party":${JSON.stringify(b.party)},"withParty":${JSON.stringify(b.with_party)},"vote":${votes.get(b.vote_id) ?? 'null'}}`,
+          );
+          const last = page.at(-1);
+          const next = ballots.length > q.limit && last ? encodeCursor([last.voted_at, last.vote_id]) : null;
+          return { body: pageBody(items, next, q.limit) };
+        },
+      });
+    }),
+  );
+  return r;
+};

@@ -1,11 +1,61 @@
 import { Router } from 'express';
+import { z } from 'zod';
 import type { Documents } from '../documents.ts';
+import { decodeCursor, encodeCursor, pageBody } from '../http/cursor.ts';
 import { handle } from '../http/handle.ts';
-import { idParam } from '../http/params.ts';
-import { DETAIL_CACHE, type Serve } from '../http/serve.ts';
+import { cacheKey, idParam, queryParams } from '../http/params.ts';
+import { DETAIL_CACHE, LIST_CACHE, type Serve } from '../http/serve.ts';
 
-export const voteRoutes = (docs: Documents, serve: Serve) =>
-  Router().get(
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const token = z.string().min(1).max(200);
+
+const ListQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(400).optional(),
+    chamber: z.enum(['lower', 'upper', 'joint']).optional(),
+    session: token.optional(),
+    category: token.optional(),
+    result: token.optional(),
+    bill: token.optional(),
+    from: day.optional(),
+    to: day.optional(),
+  })
+  .strict();
+
+const Cursor = z.tuple([z.string().max(40), z.string().max(200)]);
+
+/** Votes: newest first with filters (chamber, session, category, result, bill, date range), and the detail. */
+export const voteRoutes = (docs: Documents, serve: Serve) => {
+  const r = Router();
+  r.get(
+    '/api/v1/votes',
+    handle(async (req, res) => {
+      const q = queryParams(req, ListQuery);
+      const { limit, cursor, ...filters } = q;
+      const after = cursor ? decodeCursor(cursor, Cursor) : null;
+      await serve(req, res, {
+        key: cacheKey('/api/v1/votes', q),
+        tags: ['votes'],
+        policy: LIST_CACHE,
+        notFound: 'no votes',
+        load: async () => {
+          const rows = await docs.votePage(filters, after ? { date: after[0], id: after[1] } : null, limit);
+          const page = rows.slice(0, limit);
+          const last = page.at(-1);
+          const next = rows.length > limit && last ? encodeCursor([last.voted_at, last.id]) : null;
+          return {
+            body: pageBody(
+              page.map((row) => row.list_item),
+              next,
+              limit,
+            ),
+          };
+        },
+      });
+    }),
+  );
+  r.get(
     '/api/v1/votes/:id',
     handle(async (req, res) => {
       const id = idParam(req, 'vote');
@@ -18,3 +68,5 @@ export const voteRoutes = (docs: Documents, serve: Serve) =>
       });
     }),
   );
+  return r;
+};

@@ -1,0 +1,94 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { CHANGES_CHANNEL } from '../runner/applyBatch.ts';
+
+/** The wide aggregates kept as materialized views; each has the unique index CONCURRENTLY needs. */
+export const VIEWS = ['bill_summary_mv', 'dashboard_mv'] as const;
+
+export type RefreshResult = Readonly<{ view: string; position: string; ms: number }>;
+
+/** Refreshes every view without blocking readers, records the log position it covers, and announces it. */
+export const refreshViews = async (pool: pg.Pool, position: string): Promise<RefreshResult[]> => {
+  const results: RefreshResult[] = [];
+  for (const view of VIEWS) {
+    const started = performance.now();
+    // The view name is one of our constants; identifiers cannot be bound as parameters.
+    await pool.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY rm.${view}`);
+    const ms = Math.round(performance.now() - started);
+    await pool.query(
+      `INSERT INTO rm.view_refresh (view_name, position, refreshed_at, duration_ms) VALUES ($1, $2, clock_timestamp(), $3)
+       ON CONFLICT (view_name) DO UPDATE SET position = EXCLUDED.position, refreshed_at = EXCLUDED.refreshed_at,
+         duration_ms = EXCLUDED.duration_ms`,
+      [view, position, ms],
+    );
+    results.push({ view, position, ms });
+  }
+  await pool.query('SELECT pg_notify($1, $2)', [
+    CHANGES_CHANNEL,
+    JSON.stringify({ position, views: [...VIEWS] }),
+  ]);
+  return results;
+};
+
+/**
+ * Debounced refresh: batches only mark the views stale; at most one refresh runs at a time, no sooner than
+ * `debounceMs` after the last change and no later than `maxDelayMs` after the first unrefreshed one.
+ */
+export const createViewRefresher = (o: {
+  pool: pg.Pool;
+  logger: Logger;
+  debounceMs: number;
+  maxDelayMs: number;
+  onRefresh?: (r: RefreshResult[]) => void;
+}) => {
+  let pendingPosition: string | null = null;
+  let firstDirtyAt = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+
+  const run = async () => {
+    timer = null;
+    if (running || pendingPosition === null || stopped) return;
+    const position = pendingPosition;
+    pendingPosition = null;
+    running = refreshViews(o.pool, position)
+      .then((r) => o.onRefresh?.(r))
+      .catch((err) => {
+        o.logger.warn({ err }, 'materialized view refresh failed; will retry on the next change');
+        pendingPosition ??= position;
+      })
+      .finally(() => {
+        running = null;
+        if (pendingPosition !== null) schedule();
+      });
+  };
+
+  const schedule = () => {
+    if (stopped) return;
+    const wait = Math.max(0, Math.min(o.debounceMs, firstDirtyAt + o.maxDelayMs - Date.now()));
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(run, wait);
+  };
+
+  return {
+    markStale(position: string) {
+      if (pendingPosition === null) firstDirtyAt = Date.now();
+      pendingPosition = position;
+      schedule();
+    },
+    /** Waits for the refresh in flight (if any); used by tests and shutdown. */
+    async idle() {
+      while (running || timer) {
+        if (running) await running;
+        else await new Promise((r) => setTimeout(r, 10));
+      }
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+    },
+  };
+};
