@@ -11,6 +11,11 @@ const Schema = z.object({
   KAFKA_CLIENT_ID: z.string().default('openpolicy-projector'),
   PROJECTOR_GROUP_ID: z.string().default('openpolicy-projector'),
   PROJECTOR_NAME: z.string().default('main'),
+  /** Schema the read models are written to; a rebuild writes a shadow schema and switches it in. */
+  PROJECTOR_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default('rm'),
   PROJECTOR_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   PROJECTOR_IDLE_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   VIEW_REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(500),

@@ -1,8 +1,9 @@
-import { createPgPool, withCredentials } from '../infra/kernel/db.ts';
+import { withCredentials } from '../infra/kernel/db.ts';
 import { createKafka } from '../infra/kernel/kafka.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
 import { isMain, onShutdown } from '../infra/kernel/main.ts';
 import { loadProjectorConfig, type ProjectorConfig } from './config.ts';
+import { createProjectorPool } from './projectorPool.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
 import { runPgLogSource } from './sources/pgLogSource.ts';
 import { createViewRefresher } from './views/viewRefresher.ts';
@@ -13,12 +14,7 @@ export const startProjector = async (config: ProjectorConfig) => {
   const url =
     config.PROJECTOR_DATABASE_URL ??
     withCredentials(config.DATABASE_URL, 'openpolicy_projector', config.PROJECTOR_DB_PASSWORD);
-  const pool = createPgPool({
-    connectionString: url,
-    applicationName: 'openpolicy-projector',
-    max: 4,
-    statementTimeoutMs: 120_000,
-  });
+  const pool = createProjectorPool(url, config.PROJECTOR_SCHEMA);
   const refresher = createViewRefresher({
     pool,
     logger,

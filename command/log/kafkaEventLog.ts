@@ -19,7 +19,15 @@ export const ensureTopic = async (kafka: Kafka, topic: string, partitions: numbe
   await admin.connect();
   try {
     await admin.createTopics({
-      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      // The topic is the event log of record: rebuilds replay it from the start, so it is never trimmed.
+      topics: [
+        {
+          topic,
+          numPartitions: partitions,
+          replicationFactor: 1,
+          configEntries: [{ name: 'retention.ms', value: '-1' }],
+        },
+      ],
       waitForLeaders: true,
     });
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });

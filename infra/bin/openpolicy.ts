@@ -13,6 +13,7 @@ const USAGE = `usage: openpolicy <command> [options]
   apikey create --name <n> --scope write [--scope read]
                                            create an API key (printed once; only its hash is stored)
   apikey revoke <id>                       revoke a key by its id (the 12 hex characters after op_)
+  rebuild [--require-identical]            replay the whole log into new read models, compare, switch atomically
   ingest <path>... [options]               load source files, directories or .tar.gz archives
                                            (see: openpolicy ingest --help)
 `;
@@ -72,6 +73,11 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     } finally {
       await pool.end();
     }
+  },
+  async rebuild(args) {
+    const { values } = parseArgs({ args, options: { 'require-identical': { type: 'boolean' } } });
+    const { runRebuildCli } = await import('../../projector/rebuild/rebuildCli.ts');
+    return runRebuildCli({ requireIdentical: values['require-identical'] ?? false });
   },
   async ingest(args) {
     const { runIngestCli } = await import('../../command/importers/ingestCli.ts');

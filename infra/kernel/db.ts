@@ -8,11 +8,15 @@ export type PgPoolOptions = Readonly<{
   applicationName: string;
   max?: number;
   statementTimeoutMs?: number;
+  /** Schema that unqualified table names resolve to (the projector writes `rm` or a rebuild's `rm_next`). */
+  searchPath?: string;
   onIdleError?: (err: Error) => void;
 }>;
 
 /** A node-postgres pool with a statement timeout, so a stuck query fails instead of piling up. */
 export const createPgPool = (o: PgPoolOptions) => {
+  if (o.searchPath && !/^[a-z_][a-z0-9_]*$/.test(o.searchPath))
+    throw new Error(`invalid schema name ${o.searchPath}`);
   const pool = new pg.Pool({
     connectionString: o.connectionString,
     application_name: o.applicationName,
@@ -21,7 +25,7 @@ export const createPgPool = (o: PgPoolOptions) => {
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     // Documents embed timestamps; one fixed zone keeps them byte-identical across runs and machines.
-    options: '-c TimeZone=UTC',
+    options: `-c TimeZone=UTC${o.searchPath ? ` -c search_path=${o.searchPath}` : ''}`,
   });
   // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
   // discards it and the next query opens a new one.

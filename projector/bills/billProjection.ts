@@ -8,7 +8,7 @@ export const evolveBills = (events: readonly BillRecorded[]) => {
   const statements: Sql[] = latest.size
     ? [
         sql(
-          `INSERT INTO rm.bill_state (id, data) SELECT * FROM unnest($1::text[], $2::jsonb[])
+          `INSERT INTO bill_state (id, data) SELECT * FROM unnest($1::text[], $2::jsonb[])
            ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data`,
           [[...latest.keys()], [...latest.values()].map((d) => JSON.stringify(d))],
         ),

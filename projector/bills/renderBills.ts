@@ -15,8 +15,8 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
   }>(
     `SELECT i.id, s.data,
             coalesce((SELECT jsonb_agg(v.summary ORDER BY v.voted_at, v.id)
-                      FROM rm.votes v WHERE v.bill_id = i.id), '[]'::jsonb) AS votes
-     FROM unnest($1::text[]) AS i(id) LEFT JOIN rm.bill_state s ON s.id = i.id`,
+                      FROM votes v WHERE v.bill_id = i.id), '[]'::jsonb) AS votes
+     FROM unnest($1::text[]) AS i(id) LEFT JOIN bill_state s ON s.id = i.id`,
     [ids],
   );
   const rowsOut = columnar(19);
@@ -53,7 +53,7 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
     ]);
   }
   await client.query(
-    `INSERT INTO rm.bills (id, jurisdiction, session, status, introduced_date, latest_action_date, vote_count, stub,
+    `INSERT INTO bills (id, jurisdiction, session, status, introduced_date, latest_action_date, vote_count, stub,
                            list_item, body, etag, position, origin_chamber, policy_area, subjects, sponsor_id, became_law,
                            yea_total, nay_total)
      SELECT i.id, i.jurisdiction, i.session, i.status, i.introduced_date, i.latest_action_date, i.vote_count, i.stub,

@@ -22,17 +22,17 @@ export const evolveMembers = (events: readonly MemberRecorded[]) => {
   if (latest.size === 0) return { statements, dirtyMembers, aliases: [] as string[] };
   statements.push(
     sql(
-      `INSERT INTO rm.member_state (id, profile) SELECT * FROM unnest($1::text[], $2::jsonb[])
+      `INSERT INTO member_state (id, profile) SELECT * FROM unnest($1::text[], $2::jsonb[])
        ON CONFLICT (id) DO UPDATE SET profile = EXCLUDED.profile`,
       [[...latest.keys()], [...latest.values()].map((d) => JSON.stringify(d))],
     ),
     sql(
-      `INSERT INTO rm.member_aliases (alias, member_id) SELECT * FROM unnest($1::text[], $2::text[])
+      `INSERT INTO member_aliases (alias, member_id) SELECT * FROM unnest($1::text[], $2::text[])
        ON CONFLICT (alias) DO UPDATE SET member_id = EXCLUDED.member_id`,
       aliasRows,
     ),
     sql(
-      `DELETE FROM rm.members m USING unnest($1::text[], $2::text[]) AS a(alias, member_id)
+      `DELETE FROM members m USING unnest($1::text[], $2::text[]) AS a(alias, member_id)
        WHERE m.id = a.alias AND m.id <> a.member_id`,
       aliasRows,
     ),

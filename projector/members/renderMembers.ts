@@ -32,25 +32,25 @@ export const renderMembers = async (client: pg.ClientBase, keys: readonly string
   }>(
     `WITH ids AS (
        SELECT DISTINCT coalesce(a.member_id, k.key) AS id
-       FROM unnest($1::text[]) AS k(key) LEFT JOIN rm.member_aliases a ON a.alias = k.key
+       FROM unnest($1::text[]) AS k(key) LEFT JOIN member_aliases a ON a.alias = k.key
      ), keyed AS (
        SELECT ids.id, array(SELECT DISTINCT x FROM unnest(array_append(
-                (SELECT array_agg(alias) FROM rm.member_aliases WHERE member_id = ids.id), ids.id)) AS x) AS aliases
+                (SELECT array_agg(alias) FROM member_aliases WHERE member_id = ids.id), ids.id)) AS x) AS aliases
        FROM ids
      )
      SELECT k.id, s.profile, k.aliases,
        (SELECT jsonb_build_object('ballots', sum(ballots), 'yea', sum(yea), 'nay', sum(nay), 'present', sum(present),
                  'not_voting', sum(not_voting), 'paired', sum(paired), 'other', sum(other),
                  'with_party', sum(with_party), 'against_party', sum(against_party))
-          FROM rm.voter_stats WHERE voter = ANY(k.aliases) HAVING count(*) > 0) AS stats,
+          FROM voter_stats WHERE voter = ANY(k.aliases) HAVING count(*) > 0) AS stats,
        coalesce((SELECT jsonb_agg(d ORDER BY d.date DESC, d."voteId" DESC) FROM (
           SELECT b.vote_id AS "voteId", b.voted_at AS date, b.position, b.party, v.summary->>'question' AS question
-          FROM rm.ballots b JOIN rm.votes v ON v.id = b.vote_id
+          FROM ballots b JOIN votes v ON v.id = b.vote_id
           WHERE b.voter = ANY(k.aliases) AND b.with_party = false
           ORDER BY b.voted_at DESC, b.vote_id DESC LIMIT 10) d), '[]'::jsonb) AS dissents,
        (SELECT jsonb_build_object('name', b.name, 'party', b.party, 'region', b.region)
-          FROM rm.ballots b WHERE b.voter = ANY(k.aliases) ORDER BY b.voted_at DESC LIMIT 1) AS last_seen
-     FROM keyed k LEFT JOIN rm.member_state s ON s.id = k.id`,
+          FROM ballots b WHERE b.voter = ANY(k.aliases) ORDER BY b.voted_at DESC LIMIT 1) AS last_seen
+     FROM keyed k LEFT JOIN member_state s ON s.id = k.id`,
     [keys],
   );
   const out = columnar(6);
@@ -60,7 +60,7 @@ export const renderMembers = async (client: pg.ClientBase, keys: readonly string
     out.push([r.id, r.profile === null, doc.body, doc.etag, position, JSON.stringify(r.aliases)]);
   }
   await client.query(
-    `INSERT INTO rm.members (id, stub, body, etag, position, aliases)
+    `INSERT INTO members (id, stub, body, etag, position, aliases)
      SELECT i.id, i.stub, i.body, i.etag, i.position, ARRAY(SELECT jsonb_array_elements_text(i.aliases))
      FROM unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
        AS i(id, stub, body, etag, position, aliases)

@@ -18,6 +18,12 @@ export type RawEvent = Readonly<{ offset: number; position: string; payload: unk
 export type Cursor = Readonly<{ consumer: string; source: string; partition: number }>;
 
 export const CHANGES_CHANNEL = 'openpolicy_rm_changed';
+
+/** Held shared by every batch and view refresh, exclusively by a rebuild's schema switch. */
+export const SWITCH_LOCK = 7_254_003;
+
+/** The checkpoint moved under a batch (a rebuild switched schemas): the batch is dropped and re-read. */
+export class StaleBatch extends Error {}
 const NOTIFY_LIMIT = 7_500;
 
 type DeadLetter = { raw: RawEvent; reason: string };
@@ -42,7 +48,7 @@ const loadVoteState = async (client: pg.ClientBase, voteIds: string[]): Promise<
   const b = await client.query<StoredBallot & { voteId: string }>(
     `SELECT vote_id AS "voteId", voter, name, region, position, position_class AS "positionClass", party,
             with_party AS "withParty"
-     FROM rm.ballots WHERE vote_id = ANY($1::text[])`,
+     FROM ballots WHERE vote_id = ANY($1::text[])`,
     [voteIds],
   );
   for (const { voteId, ...row } of b.rows) {
@@ -51,7 +57,7 @@ const loadVoteState = async (client: pg.ClientBase, voteIds: string[]): Promise<
     ballots.set(voteId, list);
   }
   const v = await client.query<{ id: string; bill_id: string | null }>(
-    'SELECT id, bill_id FROM rm.votes WHERE id = ANY($1::text[])',
+    'SELECT id, bill_id FROM votes WHERE id = ANY($1::text[])',
     [voteIds],
   );
   for (const r of v.rows) billIds.set(r.id, r.bill_id);
@@ -66,8 +72,20 @@ const run = async (client: pg.ClientBase, statements: readonly Sql[]) => {
  * Applies one batch inside the caller's transaction: decode (poison events to the dead-letter table), run the
  * pure projections, re-render the documents they touched, then advance the checkpoint and announce the change.
  */
-export const applyBatch = async (client: pg.ClientBase, cursor: Cursor, raws: readonly RawEvent[]) => {
+export const applyBatch = async (
+  client: pg.ClientBase,
+  cursor: Cursor,
+  raws: readonly RawEvent[],
+  expectedNext: number | null,
+) => {
   if (raws.length === 0) return { applied: 0, dead: 0 };
+  await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SWITCH_LOCK]);
+  const current = await client.query<{ next_offset: number }>(
+    'SELECT next_offset FROM projector.checkpoints WHERE consumer = $1 AND source = $2 AND partition = $3 FOR UPDATE',
+    [cursor.consumer, cursor.source, cursor.partition],
+  );
+  if ((current.rows[0]?.next_offset ?? null) !== expectedNext)
+    throw new StaleBatch('checkpoint moved; re-reading');
   const { events, dead } = decode(raws);
   const votes: (VoteRecorded & { position: string })[] = [];
   const members: MemberRecorded[] = [];
@@ -128,10 +146,10 @@ export const applyBatch = async (client: pg.ClientBase, cursor: Cursor, raws: re
       .sort()
       .at(-1) ?? null;
   await client.query(
-    `INSERT INTO rm.freshness (read_model, position, event_time, applied_at)
+    `INSERT INTO freshness (read_model, position, event_time, applied_at)
      SELECT unnest($1::text[]), $2, $3::timestamptz, clock_timestamp()
      ON CONFLICT (read_model) DO UPDATE SET position = EXCLUDED.position,
-       event_time = greatest(rm.freshness.event_time, EXCLUDED.event_time), applied_at = EXCLUDED.applied_at`,
+       event_time = greatest(freshness.event_time, EXCLUDED.event_time), applied_at = EXCLUDED.applied_at`,
     [['votes', 'bills', 'members'], last.position, eventTime],
   );
   const changes = { position: last.position, votes: v.votes, bills: dirtyBills, members: dirtyMembers };

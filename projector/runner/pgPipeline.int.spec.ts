@@ -3,10 +3,11 @@ import type pg from 'pg';
 import { createPgEventLog } from '../../command/log/pgEventLog.ts';
 import { createPgPool, withCredentials } from '../../infra/kernel/db.ts';
 import { createLogger } from '../../infra/kernel/logger.ts';
-import { readModelChecksums } from '../../infra/testing/checksum.ts';
 import { eventually } from '../../infra/testing/eventually.ts';
 import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
 import { usVoteEvent } from '../../infra/testing/usEvents.ts';
+import { createProjectorPool } from '../projectorPool.ts';
+import { readModelChecksums } from '../rebuild/readModelChecksums.ts';
 import { runPgLogSource } from '../sources/pgLogSource.ts';
 
 const logger = createLogger('test', 'silent');
@@ -17,7 +18,7 @@ describe('embedded log -> projector -> read models (real Postgres)', () => {
   let projectorUrl: string;
 
   const runProjector = async (batchSize = 2) => {
-    const pool = createPgPool({ connectionString: projectorUrl, applicationName: 'test-projector', max: 3 });
+    const pool = createProjectorPool(projectorUrl);
     const source = await runPgLogSource({
       pool,
       listenUrl: projectorUrl,

@@ -1,16 +1,30 @@
 import type pg from 'pg';
 import { inTransaction } from '../../infra/kernel/db.ts';
-import { applyBatch, type Cursor, type RawEvent } from './applyBatch.ts';
+import { applyBatch, type Cursor, type RawEvent, StaleBatch, SWITCH_LOCK } from './applyBatch.ts';
 
 /** Connection loss, shutdowns, deadlocks, resource limits: retry the batch later; never dead-letter for these. */
 export const isTransient = (err: unknown) => {
+  if (err instanceof StaleBatch) return true;
   const code = (err as { code?: string })?.code;
   if (!code || typeof code !== 'string' || code.length !== 5) return true;
   return /^(08|53|57|58|40)/.test(code);
 };
 
-const deadLetter = (pool: pg.Pool, cursor: Cursor, raw: RawEvent, reason: string) =>
+const deadLetter = (
+  pool: pg.Pool,
+  cursor: Cursor,
+  raw: RawEvent,
+  reason: string,
+  expectedNext: number | null,
+) =>
   inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SWITCH_LOCK]);
+    const current = await client.query<{ next_offset: number }>(
+      'SELECT next_offset FROM projector.checkpoints WHERE consumer = $1 AND source = $2 AND partition = $3 FOR UPDATE',
+      [cursor.consumer, cursor.source, cursor.partition],
+    );
+    if ((current.rows[0]?.next_offset ?? null) !== expectedNext)
+      throw new StaleBatch('checkpoint moved; re-reading');
     await client.query(
       `INSERT INTO projector.dead_letters (consumer, source, position, event_id, payload, reason)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer, source, position) DO NOTHING`,
@@ -34,9 +48,14 @@ const deadLetter = (pool: pg.Pool, cursor: Cursor, raw: RawEvent, reason: string
  * One transaction per batch. If the database refuses the batch for a reason that is not transient, the batch
  * is replayed one event per transaction so that only the poison event is dead-lettered and the rest land.
  */
-export const processBatch = async (pool: pg.Pool, cursor: Cursor, raws: readonly RawEvent[]) => {
+export const processBatch = async (
+  pool: pg.Pool,
+  cursor: Cursor,
+  raws: readonly RawEvent[],
+  expectedNext: number | null,
+): Promise<{ applied: number; dead: number }> => {
   try {
-    return await inTransaction(pool, (client) => applyBatch(client, cursor, raws));
+    return await inTransaction(pool, (client) => applyBatch(client, cursor, raws, expectedNext));
   } catch (err) {
     if (isTransient(err)) throw err;
     if (raws.length === 1) {
@@ -45,15 +64,18 @@ export const processBatch = async (pool: pg.Pool, cursor: Cursor, raws: readonly
         cursor,
         raws[0]!,
         `projection failed: ${(err as Error).message}`.slice(0, 4_000),
+        expectedNext,
       );
       return { applied: 0, dead: 1 };
     }
     let applied = 0;
     let dead = 0;
+    let expected = expectedNext;
     for (const raw of raws) {
-      const r = await processBatch(pool, cursor, [raw]);
+      const r = await processBatch(pool, cursor, [raw], expected);
       applied += r.applied;
       dead += r.dead;
+      expected = raw.offset + 1;
     }
     return { applied, dead };
   }

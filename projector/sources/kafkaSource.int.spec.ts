@@ -6,11 +6,12 @@ import { createPgEventLog } from '../../command/log/pgEventLog.ts';
 import { createPgPool, withCredentials } from '../../infra/kernel/db.ts';
 import { createKafka } from '../../infra/kernel/kafka.ts';
 import { createLogger } from '../../infra/kernel/logger.ts';
-import { readModelChecksums } from '../../infra/testing/checksum.ts';
 import { eventually } from '../../infra/testing/eventually.ts';
 import { requireKafka, TEST_KAFKA_BROKERS, uniqueName } from '../../infra/testing/kafka.ts';
 import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
 import { usVoteEvent } from '../../infra/testing/usEvents.ts';
+import { createProjectorPool } from '../projectorPool.ts';
+import { readModelChecksums } from '../rebuild/readModelChecksums.ts';
 import { runKafkaSource } from './kafkaSource.ts';
 import { runPgLogSource } from './pgLogSource.ts';
 
@@ -53,10 +54,7 @@ describe('Kafka event log (real broker) and the embedded log produce the same re
   it('projects the topic into read models equal to the embedded log projection of the same events', async () => {
     const projectorUrl = (url: string) =>
       withCredentials(url, 'openpolicy_projector', 'openpolicy_projector');
-    const kPool = createPgPool({
-      connectionString: projectorUrl(kafkaDb.url),
-      applicationName: 'test-projector',
-    });
+    const kPool = createProjectorPool(projectorUrl(kafkaDb.url));
     const consumer = await runKafkaSource({
       kafka,
       pool: kPool,
@@ -68,10 +66,7 @@ describe('Kafka event log (real broker) and the embedded log produce the same re
       logger,
     });
     await createPgEventLog(pgAdmin).append(ROLL_CALLS.map(usVoteEvent));
-    const pPool = createPgPool({
-      connectionString: projectorUrl(pgDb.url),
-      applicationName: 'test-projector',
-    });
+    const pPool = createProjectorPool(projectorUrl(pgDb.url));
     const source = await runPgLogSource({
       pool: pPool,
       listenUrl: projectorUrl(pgDb.url),

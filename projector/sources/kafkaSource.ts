@@ -46,8 +46,10 @@ export const runKafkaSource = async (o: KafkaSourceOptions) => {
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
       const cursor: Cursor = { consumer: o.consumer, source: batch.topic, partition: batch.partition };
-      const from = (await readCheckpoint(o.pool, cursor)) ?? 0;
+      const stored = await readCheckpoint(o.pool, cursor);
+      const from = stored ?? 0;
       const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
+      let expected = stored;
       for (let i = 0; i < fresh.length && isRunning() && !isStale(); i += o.batchSize) {
         const chunk = fresh.slice(i, i + o.batchSize);
         const raws: RawEvent[] = chunk.map((m) => ({
@@ -55,7 +57,8 @@ export const runKafkaSource = async (o: KafkaSourceOptions) => {
           position: `${batch.partition}:${m.offset}`,
           payload: payloadOf(m.value),
         }));
-        const result = await processBatch(o.pool, cursor, raws);
+        const result = await processBatch(o.pool, cursor, raws, expected);
+        expected = raws.at(-1)!.offset + 1;
         o.onBatch?.({ ...result, position: raws.at(-1)!.position });
         resolveOffset(chunk.at(-1)!.offset);
         await heartbeat();

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import pgListen from 'pg-listen';
 import type { Logger } from 'pino';
 import { EVENTS_CHANNEL } from '../../command/log/eventLog.ts';
-import type { Cursor, RawEvent } from '../runner/applyBatch.ts';
+import { type Cursor, type RawEvent, StaleBatch } from '../runner/applyBatch.ts';
 import { isTransient, processBatch, readCheckpoint } from '../runner/processBatch.ts';
 import { createWakeup } from './wakeup.ts';
 
@@ -13,6 +13,8 @@ export type PgLogSourceOptions = Readonly<{
   batchSize: number;
   idlePollMs: number;
   logger: Logger;
+  /** Take the leader lock so only one live projector applies the log (false for a rebuild's shadow run). */
+  leaderLock?: boolean;
   onBatch?: (r: { applied: number; dead: number; position: string }) => void;
 }>;
 
@@ -38,7 +40,7 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
   const leader = await o.pool.connect();
   const loop = (async () => {
     try {
-      while (running) {
+      while (running && o.leaderLock !== false) {
         const got = await leader.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
           LEADER_LOCK,
         ]);
@@ -47,7 +49,8 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
       }
       while (running) {
         try {
-          const next = (await readCheckpoint(o.pool, cursor)) ?? 1;
+          const stored = await readCheckpoint(o.pool, cursor);
+          const next = stored ?? 1;
           const { rows } = await o.pool.query<{ position: number; envelope: unknown }>(
             `SELECT position, jsonb_build_object('eventId', event_id, 'streamId', stream_id, 'type', type,
                       'schemaVersion', schema_version, 'data', data, 'metadata', metadata) AS envelope
@@ -63,11 +66,11 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
             position: String(r.position),
             payload: r.envelope,
           }));
-          const result = await processBatch(o.pool, cursor, raws);
+          const result = await processBatch(o.pool, cursor, raws, stored);
           o.onBatch?.({ ...result, position: raws.at(-1)!.position });
         } catch (err) {
           if (!isTransient(err)) throw err;
-          o.logger.warn({ err }, 'projector batch failed; retrying');
+          if (!(err instanceof StaleBatch)) o.logger.warn({ err }, 'projector batch failed; retrying');
           await wakeup.wait(500);
         }
       }

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { CHANGES_CHANNEL } from '../runner/applyBatch.ts';
+import { inTransaction } from '../../infra/kernel/db.ts';
+import { CHANGES_CHANNEL, SWITCH_LOCK } from '../runner/applyBatch.ts';
 
 /** The wide aggregates kept as materialized views; each has the unique index CONCURRENTLY needs. */
 export const VIEWS = ['bill_summary_mv', 'dashboard_mv'] as const;
@@ -12,15 +13,19 @@ export const refreshViews = async (pool: pg.Pool, position: string): Promise<Ref
   const results: RefreshResult[] = [];
   for (const view of VIEWS) {
     const started = performance.now();
-    // The view name is one of our constants; identifiers cannot be bound as parameters.
-    await pool.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY rm.${view}`);
+    await inTransaction(pool, async (client) => {
+      // A rebuild's schema switch waits for this refresh rather than racing it.
+      await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SWITCH_LOCK]);
+      // The view name is one of our constants; identifiers cannot be bound as parameters.
+      await client.query(`REFRESH MATERIALIZED VIEW CONCURRENTLY ${view}`);
+      await client.query(
+        `INSERT INTO view_refresh (view_name, position, refreshed_at, duration_ms) VALUES ($1, $2, clock_timestamp(), $3)
+         ON CONFLICT (view_name) DO UPDATE SET position = EXCLUDED.position, refreshed_at = EXCLUDED.refreshed_at,
+           duration_ms = EXCLUDED.duration_ms`,
+        [view, position, Math.round(performance.now() - started)],
+      );
+    });
     const ms = Math.round(performance.now() - started);
-    await pool.query(
-      `INSERT INTO rm.view_refresh (view_name, position, refreshed_at, duration_ms) VALUES ($1, $2, clock_timestamp(), $3)
-       ON CONFLICT (view_name) DO UPDATE SET position = EXCLUDED.position, refreshed_at = EXCLUDED.refreshed_at,
-         duration_ms = EXCLUDED.duration_ms`,
-      [view, position, ms],
-    );
     results.push({ view, position, ms });
   }
   await pool.query('SELECT pg_notify($1, $2)', [

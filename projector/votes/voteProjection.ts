@@ -111,14 +111,14 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   const voteIds = [...current.keys()];
   const changed = [...deltas.entries()].filter(([, d]) => Object.values(d).some((v) => v !== 0));
   const statements: Sql[] = [
-    sql('DELETE FROM rm.ballots WHERE vote_id = ANY($1::text[])', [voteIds]),
+    sql('DELETE FROM ballots WHERE vote_id = ANY($1::text[])', [voteIds]),
     sql(
-      `INSERT INTO rm.ballots (vote_id, voter, name, region, position, position_class, party, with_party, voted_at)
+      `INSERT INTO ballots (vote_id, voter, name, region, position, position_class, party, with_party, voted_at)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::timestamptz[])`,
       rows.cols,
     ),
     sql(
-      `INSERT INTO rm.votes (id, jurisdiction, session, chamber, voted_at, bill_id, category, result, summary, body, etag,
+      `INSERT INTO votes (id, jurisdiction, session, chamber, voted_at, bill_id, category, result, summary, body, etag,
                             position, margin, list_item)
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
                             $8::text[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::int[], $14::text[])
@@ -133,9 +133,9 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
     const cols = STAT_COLUMNS.map((c) => changed.map(([, d]) => d[c] ?? 0));
     statements.push(
       sql(
-        `INSERT INTO rm.voter_stats (voter, ${STAT_COLUMNS.join(', ')})
+        `INSERT INTO voter_stats (voter, ${STAT_COLUMNS.join(', ')})
          SELECT * FROM unnest($1::text[], ${STAT_COLUMNS.map((_, i) => `$${i + 2}::int[]`).join(', ')})
-         ON CONFLICT (voter) DO UPDATE SET ${STAT_COLUMNS.map((c) => `${c} = rm.voter_stats.${c} + EXCLUDED.${c}`).join(', ')}`,
+         ON CONFLICT (voter) DO UPDATE SET ${STAT_COLUMNS.map((c) => `${c} = voter_stats.${c} + EXCLUDED.${c}`).join(', ')}`,
         [changed.map(([v]) => v), ...cols],
       ),
     );
@@ -146,11 +146,11 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   if (partyChanged.length) {
     statements.push(
       sql(
-        `INSERT INTO rm.party_stats (jurisdiction, party, ballots, with_party, against_party)
+        `INSERT INTO party_stats (jurisdiction, party, ballots, with_party, against_party)
          SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[])
-         ON CONFLICT (jurisdiction, party) DO UPDATE SET ballots = rm.party_stats.ballots + EXCLUDED.ballots,
-           with_party = rm.party_stats.with_party + EXCLUDED.with_party,
-           against_party = rm.party_stats.against_party + EXCLUDED.against_party`,
+         ON CONFLICT (jurisdiction, party) DO UPDATE SET ballots = party_stats.ballots + EXCLUDED.ballots,
+           with_party = party_stats.with_party + EXCLUDED.with_party,
+           against_party = party_stats.against_party + EXCLUDED.against_party`,
         [
           partyChanged.map(([k]) => k.split('\u0000')[0]),
           partyChanged.map(([k]) => k.split('\u0000')[1]),

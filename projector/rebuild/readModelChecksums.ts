@@ -17,13 +17,14 @@ export const READ_MODEL_TABLES = [
  * One digest per read-model table, ignoring the log position a row came from (it differs between Kafka and
  * the embedded log, and between runs); two read models with equal digests serve identical answers.
  */
-export const readModelChecksums = async (client: pg.Pool | pg.ClientBase) => {
+export const readModelChecksums = async (client: pg.Pool | pg.ClientBase, schema = 'rm') => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema ${schema}`);
   const out: Record<string, string> = {};
   for (const table of READ_MODEL_TABLES) {
     const r = await client.query<{ rows: number; digest: string }>(
       `SELECT count(*)::int AS rows,
               md5(coalesce(string_agg((to_jsonb(t) - 'position')::text, '|' ORDER BY (to_jsonb(t) - 'position')::text), '')) AS digest
-       FROM rm.${table} t`,
+       FROM ${schema}.${table} t`,
     );
     out[table] = `${r.rows[0]!.rows}:${r.rows[0]!.digest}`;
   }

@@ -1,0 +1,194 @@
+import type { Kafka } from 'kafkajs';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { createProjectorPool } from '../projectorPool.ts';
+import { CHANGES_CHANNEL, SWITCH_LOCK } from '../runner/applyBatch.ts';
+import { runKafkaSource } from '../sources/kafkaSource.ts';
+import { runPgLogSource } from '../sources/pgLogSource.ts';
+import { refreshViews } from '../views/viewRefresher.ts';
+import { readModelChecksums } from './readModelChecksums.ts';
+import { createShadowSchema } from './shadowSchema.ts';
+
+export type RebuildOptions = Readonly<{
+  admin: pg.Pool;
+  projectorUrl: string;
+  liveConsumer: string;
+  logger: Logger;
+  batchSize: number;
+  kafka?: { kafka: Kafka; topic: string; partitions: number; groupId: string };
+  /** Abort instead of switching when the rebuilt models differ from the live ones at the same position. */
+  requireIdentical?: boolean;
+  progress?: (p: { applied: number; total: number }) => void;
+}>;
+
+export type RebuildReport = Readonly<{
+  switched: boolean;
+  compared: boolean;
+  identical: boolean | null;
+  differences: string[];
+  oldSchema: string | null;
+  ms: number;
+}>;
+
+const SHADOW = 'rm_next';
+const REBUILD_CONSUMER = 'projector-rebuild';
+
+type Checkpoint = { source: string; partition: number; next_offset: number };
+
+const checkpoints = async (db: pg.Pool | pg.ClientBase, consumer: string) =>
+  (
+    await db.query<Checkpoint>(
+      'SELECT source, partition, next_offset FROM projector.checkpoints WHERE consumer = $1 ORDER BY source, partition',
+      [consumer],
+    )
+  ).rows;
+
+/** The log's end: the next position (embedded log) or each partition's high watermark (Kafka). */
+const head = async (o: RebuildOptions): Promise<Checkpoint[]> => {
+  if (!o.kafka) {
+    const r = await o.admin.query<{ next: number }>(
+      'SELECT coalesce(max(position), 0) + 1 AS next FROM events.log',
+    );
+    return [{ source: 'postgres', partition: 0, next_offset: r.rows[0]!.next }];
+  }
+  const admin = o.kafka.kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(o.kafka.topic);
+    return offsets.map((p) => ({
+      source: o.kafka!.topic,
+      partition: p.partition,
+      next_offset: Number(p.high),
+    }));
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+const behind = (done: Checkpoint[], end: Checkpoint[]) =>
+  end.reduce((sum, e) => {
+    const d = done.find((c) => c.source === e.source && c.partition === e.partition);
+    return sum + Math.max(0, e.next_offset - (d?.next_offset ?? (e.source === 'postgres' ? 1 : 0)));
+  }, 0);
+
+const sameCheckpoints = (a: Checkpoint[], b: Checkpoint[]) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Replays the whole log into a shadow schema while the live read models keep serving, compares the two at
+ * the same log position, then switches schemas in one transaction (readers see the old or the new, never a
+ * mix) and hands the rebuilt checkpoint to the live projector, which carries on from there.
+ */
+export const rebuildReadModels = async (o: RebuildOptions): Promise<RebuildReport> => {
+  const started = Date.now();
+  const setup = await o.admin.connect();
+  try {
+    await createShadowSchema(setup, 'rm', SHADOW);
+    await setup.query('DELETE FROM projector.checkpoints WHERE consumer = $1', [REBUILD_CONSUMER]);
+  } finally {
+    setup.release();
+  }
+  const pool = createProjectorPool(o.projectorUrl, SHADOW);
+  const catchUp = async () => {
+    const source = o.kafka
+      ? await runKafkaSource({
+          kafka: o.kafka.kafka,
+          pool,
+          topic: o.kafka.topic,
+          partitions: o.kafka.partitions,
+          groupId: `${o.kafka.groupId}-rebuild-${Date.now()}`,
+          consumer: REBUILD_CONSUMER,
+          batchSize: o.batchSize,
+          logger: o.logger,
+        })
+      : await runPgLogSource({
+          pool,
+          listenUrl: o.projectorUrl,
+          consumer: REBUILD_CONSUMER,
+          batchSize: o.batchSize,
+          idlePollMs: 200,
+          logger: o.logger,
+          // A second projector may run beside the live one: the leader lock is the live projector's.
+          leaderLock: false,
+        });
+    try {
+      const end = await head(o);
+      const total = behind([], end);
+      for (;;) {
+        const left = behind(await checkpoints(o.admin, REBUILD_CONSUMER), end);
+        o.progress?.({ applied: total - left, total });
+        if (left === 0) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    } finally {
+      await source.stop();
+    }
+  };
+
+  try {
+    let compared = false;
+    let identical: boolean | null = null;
+    let differences: string[] = [];
+    for (let attempt = 0; attempt < 5; attempt++) {
+      await catchUp();
+      const position = (await checkpoints(o.admin, REBUILD_CONSUMER))
+        .map((c) => `${c.partition}:${c.next_offset}`)
+        .join(',');
+      await refreshViews(pool, position);
+      const client = await o.admin.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SELECT pg_advisory_xact_lock($1)', [SWITCH_LOCK]);
+        const [live, rebuilt] = [
+          await checkpoints(client, o.liveConsumer),
+          await checkpoints(client, REBUILD_CONSUMER),
+        ];
+        const last = attempt === 4;
+        if (!sameCheckpoints(live, rebuilt) && !last && live.length > 0) {
+          // The live projector moved on while we caught up: catch up again before comparing.
+          await client.query('ROLLBACK');
+          continue;
+        }
+        if (sameCheckpoints(live, rebuilt)) {
+          compared = true;
+          const before = await readModelChecksums(client, 'rm');
+          const after = await readModelChecksums(client, SHADOW);
+          differences = Object.keys(before).filter((t) => before[t] !== after[t]);
+          identical = differences.length === 0;
+          if (!identical && o.requireIdentical) {
+            await client.query('ROLLBACK');
+            return {
+              switched: false,
+              compared,
+              identical,
+              differences,
+              oldSchema: null,
+              ms: Date.now() - started,
+            };
+          }
+        }
+        const oldSchema = `rm_old_${new Date().toISOString().replace(/\D/g, '').slice(0, 14)}`;
+        await client.query(`ALTER SCHEMA rm RENAME TO ${oldSchema}`);
+        await client.query(`ALTER SCHEMA ${SHADOW} RENAME TO rm`);
+        await client.query('DELETE FROM projector.checkpoints WHERE consumer = $1', [o.liveConsumer]);
+        await client.query(
+          `UPDATE projector.checkpoints SET consumer = $1, updated_at = now() WHERE consumer = $2`,
+          [o.liveConsumer, REBUILD_CONSUMER],
+        );
+        await client.query('SELECT pg_notify($1, $2)', [
+          CHANGES_CHANNEL,
+          JSON.stringify({ position, all: true }),
+        ]);
+        await client.query('COMMIT');
+        return { switched: true, compared, identical, differences, oldSchema, ms: Date.now() - started };
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    }
+    throw new Error('unreachable');
+  } finally {
+    await pool.end();
+  }
+};
