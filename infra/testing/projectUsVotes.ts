@@ -1,7 +1,8 @@
 import type pg from 'pg';
 import { createPgEventLog } from '../../command/log/pgEventLog.ts';
+import { createProjectorPool } from '../../projector/projectorPool.ts';
 import { runPgLogSource } from '../../projector/sources/pgLogSource.ts';
-import { createPgPool, withCredentials } from '../kernel/db.ts';
+import { withCredentials } from '../kernel/db.ts';
 import { createLogger } from '../kernel/logger.ts';
 import { eventually } from './eventually.ts';
 import { TEST_PASSWORDS } from './testDatabase.ts';
@@ -16,7 +17,7 @@ export const projectUsVotes = async (admin: pg.Pool, databaseUrl: string, rels: 
   const appended = await createPgEventLog(admin).append(rels.map(usVoteEvent));
   const last = Math.max(...appended.map((a) => Number(a.position)));
   const projectorUrl = withCredentials(databaseUrl, 'openpolicy_projector', TEST_PASSWORDS.projector);
-  const pool = createPgPool({ connectionString: projectorUrl, applicationName: 'test-projector', max: 3 });
+  const pool = createProjectorPool(projectorUrl);
   const source = await runPgLogSource({
     pool,
     listenUrl: projectorUrl,
