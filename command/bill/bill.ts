@@ -30,6 +30,21 @@ const Action = z.object({
   stage: optionalText(100),
 });
 
+/** A roll call on this bill, by the vote's own natural key (as in VoteData), so bill and vote join exactly. */
+const RecordedVote = z.object({
+  session: text(20),
+  year: z.coerce
+    .number()
+    .int()
+    .min(1789)
+    .max(2200)
+    .nullish()
+    .transform((v) => v ?? null),
+  chamber: Chamber,
+  number: z.coerce.number().int().positive().max(1_000_000),
+  date: IsoDateTime.nullish().transform((v) => v ?? null),
+});
+
 /** A bill's status record: titles in every language, summary (text for search, sanitised HTML for display). */
 export const BillData = z.object({
   jurisdiction: Jurisdiction,
@@ -56,11 +71,15 @@ export const BillData = z.object({
   policyArea: optionalText(200),
   subjects: z.array(text(300)).max(1_000).default([]),
   actions: z.array(Action).max(2_000).default([]),
+  /** Neutral stage: introduced, passed_lower, passed_upper, passed_both, enacted, vetoed or failed. */
   status: text(100),
+  /** The legislature's own wording of the status (LEGISinfo's "Outside the Order of Precedence"), if it has one. */
+  statusText: optionalText(300),
   laws: z
     .array(z.object({ type: text(100), number: text(50) }))
     .max(10)
     .default([]),
+  recordedVotes: z.array(RecordedVote).max(2_000).default([]),
   url: z
     .string()
     .url()

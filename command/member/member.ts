@@ -2,6 +2,11 @@ import { z } from 'zod';
 import { memberAlias, memberId, PRIMARY_SCHEME } from '../contract/ids.ts';
 import { IsoDate, Jurisdiction, MemberRef, optionalText, Term, text } from '../contract/primitives.ts';
 
+const LatestTerm = Term.extend({
+  start: IsoDate.nullish().transform((v) => v ?? null),
+  end: IsoDate.nullish().transform((v) => v ?? null),
+});
+
 /** A member's profile as one source knows it: every id scheme, names, and party/district over time. */
 export const MemberData = z
   .object({
@@ -11,6 +16,8 @@ export const MemberData = z
     gender: optionalText(20),
     birthday: IsoDate.nullish().transform((v) => v ?? null),
     terms: z.array(Term).max(200).default([]),
+    /** The latest term as the source reports it, dated or not (the legislators CSV gives no term dates). */
+    latestTerm: LatestTerm.nullish().transform((v) => v ?? null),
   })
   .superRefine((m, ctx) => {
     if (!m.ids.some((r) => r.scheme === PRIMARY_SCHEME[m.jurisdiction])) {

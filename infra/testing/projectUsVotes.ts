@@ -37,5 +37,9 @@ export const projectUsVotes = async (admin: pg.Pool, databaseUrl: string, rels: 
     await source.stop();
     await pool.end();
   }
+  const dead = await admin.query<{ position: string; reason: string }>(
+    'SELECT position, reason FROM projector.dead_letters ORDER BY id',
+  );
+  if (dead.rowCount) throw new Error(`projector dead-lettered events: ${JSON.stringify(dead.rows)}`);
   return String(last);
 };

@@ -38,7 +38,8 @@ export const memberDocument = (
   lastSeen: LastSeen,
 ) => {
   const terms = [...(profile?.terms ?? [])].sort((a, b) => (a.start < b.start ? -1 : 1));
-  const current = terms.at(-1) ?? null;
+  // Sources without dated terms (the legislators CSV) still report the latest one.
+  const current = terms.at(-1) ?? profile?.latestTerm ?? null;
   return {
     id,
     stub: profile === null,

@@ -63,7 +63,9 @@ describe('rebuild: replay into a shadow schema, compare, switch atomically (real
       // Golden voted on all three House roll calls: once that shows, the live projector has caught up.
       await eventually(async () => {
         const r = await fetch(`${base}/api/v1/members/us-G000592`);
-        return r.ok && ((await r.json()) as { stats: { rollCalls: number } }).stats.rollCalls === 3 ? true : undefined;
+        return r.ok && ((await r.json()) as { stats: { rollCalls: number } }).stats.rollCalls === 3
+          ? true
+          : undefined;
       });
       const expected = await Promise.all(PATHS.map(async (p) => (await fetch(`${base}${p}`)).text()));
 

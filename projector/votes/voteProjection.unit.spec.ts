@@ -76,13 +76,13 @@ describe('vote projection on real roll calls', () => {
   it('replaying an event changes no counter: the deltas cancel out', () => {
     const e = h49();
     const replay = evolveVotes([e], storedFrom(e));
-    expect(replay.statements.some((s) => s.text.includes('rm.voter_stats'))).to.equal(false);
+    expect(replay.statements.some((s) => s.text.includes('INTO voter_stats'))).to.equal(false);
     expect(documentOf(e, storedFrom(e))).to.deep.equal(documentOf(e));
   });
 
   it('adds one counter per ballot on first projection', () => {
     const r = evolveVotes([h49()], EMPTY);
-    const stats = r.statements.find((s) => s.text.includes('rm.voter_stats'))!;
+    const stats = r.statements.find((s) => s.text.includes('INTO voter_stats'))!;
     const [voters, ballots] = stats.values as [string[], number[]];
     expect(voters).to.have.length(432);
     expect(ballots.every((n) => n === 1)).to.equal(true);

@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { type BatchOutcome, type Sink, SinkUnavailable } from './sink.ts';
+
+const FieldErrors = z.array(z.object({ path: z.string(), message: z.string(), line: z.number().optional() }));
+
+const IngestResponse = z.object({
+  accepted: z.number(),
+  duplicates: z.number(),
+  rejected: z.array(z.object({ line: z.number(), errors: FieldErrors })),
+});
+
+const Problem = z
+  .object({ title: z.string().optional(), detail: z.string().optional(), errors: FieldErrors.optional() })
+  .passthrough();
+type Problem = z.infer<typeof Problem>;
+
+export type HttpSinkDeps = Readonly<{
+  url: string;
+  apiKey: string;
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+  retries?: number;
+  timeoutMs?: number;
+}>;
+
+/** Overload and gateway answers are worth retrying: every event id is deterministic, so a resend is harmless. */
+const RETRIABLE = new Set([429, 502, 503, 504]);
+
+const describe = (errors: z.infer<typeof FieldErrors>) =>
+  errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+
+const readProblem = async (res: Response): Promise<Problem> => {
+  const text = await res.text().catch(() => '');
+  try {
+    const parsed = Problem.safeParse(JSON.parse(text));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // not JSON: fall through to the raw text
+  }
+  return { detail: text.slice(0, 300) || res.statusText };
+};
+
+/** A refused batch: per line when the problem lists lines (422, every line invalid), else all with the detail. */
+const refused = (status: number, problem: Problem, count: number): BatchOutcome => {
+  const summary = `HTTP ${status}${problem.title ? ` ${problem.title}` : ''}: ${problem.detail ?? 'no detail'}`;
+  const byLine = new Map<number, z.infer<typeof FieldErrors>>();
+  for (const e of problem.errors ?? []) if (e.line) byLine.set(e.line, [...(byLine.get(e.line) ?? []), e]);
+  return {
+    accepted: 0,
+    duplicates: 0,
+    rejected: Array.from({ length: count }, (_, index) => {
+      const errors = byLine.get(index + 1);
+      return { index, reason: errors ? describe(errors) : summary };
+    }),
+  };
+};
+
+const retryAfterMs = (res: Response) => {
+  const seconds = Number(res.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1_000 : null;
+};
+
+/**
+ * Sends each batch as one NDJSON request to POST /api/v1/ingest. 429/502/503/504 and network failures are
+ * retried with exponential backoff (or Retry-After); when the retries run out, or the key is refused, the
+ * service is unavailable and the run stops. Any other 4xx/5xx refuses the batch's records with the detail.
+ */
+export const createHttpSink = (d: HttpSinkDeps): Sink => {
+  const retries = d.retries ?? 4;
+  const endpoint = `${d.url}/api/v1/ingest`;
+  return {
+    async send(commands) {
+      const body = `${commands.map((c) => JSON.stringify(c)).join('\n')}\n`;
+      for (let attempt = 0; ; attempt += 1) {
+        const backoff = 500 * 2 ** attempt;
+        let res: Response;
+        try {
+          res = await d.fetch(endpoint, {
+            method: 'POST',
+            headers: {
+              authorization: `Bearer ${d.apiKey}`,
+              'content-type': 'application/x-ndjson',
+              accept: 'application/json',
+            },
+            body,
+            signal: AbortSignal.timeout(d.timeoutMs ?? 300_000),
+          });
+        } catch (err) {
+          if (attempt < retries) {
+            await d.sleep(backoff);
+            continue;
+          }
+          const cause =
+            err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : err;
+          throw new SinkUnavailable(`cannot reach ${endpoint}: ${String(cause)}`);
+        }
+        if (res.ok) {
+          const parsed = IngestResponse.safeParse(await res.json().catch(() => null));
+          if (!parsed.success)
+            throw new SinkUnavailable(`${endpoint} answered ${res.status} with an unexpected body`);
+          const r = parsed.data;
+          return {
+            accepted: r.accepted,
+            duplicates: r.duplicates,
+            rejected: r.rejected.map((x) => ({ index: x.line - 1, reason: describe(x.errors) })),
+          };
+        }
+        if (RETRIABLE.has(res.status) && attempt < retries) {
+          await res.body?.cancel();
+          await d.sleep(retryAfterMs(res) ?? backoff);
+          continue;
+        }
+        const problem = await readProblem(res);
+        if (RETRIABLE.has(res.status) || res.status === 401 || res.status === 403) {
+          throw new SinkUnavailable(
+            `${endpoint} answered ${res.status}: ${problem.detail ?? problem.title ?? ''}`,
+          );
+        }
+        return refused(res.status, problem, commands.length);
+      }
+    },
+    close: async () => {},
+  };
+};

@@ -1,0 +1,62 @@
+import { Parser } from 'htmlparser2';
+import sanitizeHtml from 'sanitize-html';
+
+const ALLOWED_TAGS = ['p', 'ul', 'ol', 'li', 'b', 'i', 'strong', 'em', 'br', 'a'];
+const BLOCKS = new Set([
+  'p',
+  'ul',
+  'ol',
+  'li',
+  'br',
+  'div',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'tr',
+  'td',
+  'th',
+]);
+
+const SANITIZE: sanitizeHtml.IOptions = {
+  allowedTags: ALLOWED_TAGS,
+  allowedAttributes: { a: ['href'] },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowProtocolRelative: false,
+  // Disallowed tags vanish but keep their text; block-level ones become paragraphs so words stay apart.
+  disallowedTagsMode: 'discard',
+  transformTags: Object.fromEntries(
+    ['div', 'blockquote', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((t) => [t, 'p'] as const),
+  ),
+  // Editors leave empty wrappers (`<p><STRONG></STRONG>text`, `<div tabindex="0"> </div>`): drop them.
+  exclusiveFilter: (frame) =>
+    frame.tag !== 'br' && frame.text.trim() === '' && frame.mediaChildren.length === 0,
+};
+
+/** Plain text of (already sanitised) HTML: entities decoded, blocks separated, whitespace collapsed. */
+export const htmlText = (html: string): string => {
+  const parts: string[] = [];
+  const parser = new Parser(
+    {
+      ontext: (t) => parts.push(t),
+      onopentag: (name) => BLOCKS.has(name) && parts.push(' '),
+      onclosetag: (name) => BLOCKS.has(name) && parts.push(' '),
+    },
+    { decodeEntities: true, lowerCaseTags: true },
+  );
+  parser.write(html);
+  parser.end();
+  return parts.join('').replace(/\s+/g, ' ').trim();
+};
+
+/**
+ * A summary as published (CRS HTML, sometimes pasted from Word with scripts and styles) to safe display HTML
+ * with only simple tags, and the clean text the search index reads. Null when nothing readable is left.
+ */
+export const cleanSummary = (raw: string): { html: string; text: string } | null => {
+  const html = sanitizeHtml(raw, SANITIZE).trim();
+  const text = htmlText(html);
+  return text ? { html, text } : null;
+};

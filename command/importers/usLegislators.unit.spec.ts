@@ -1,0 +1,127 @@
+import { readFileSync } from 'node:fs';
+import { expect } from 'chai';
+import { Command } from '../contract/commands.ts';
+import { RecordMember } from '../member/member.ts';
+import type { Parsed } from './parsed.ts';
+import { parseLegislatorsCsv, parseLegislatorsYaml } from './usLegislators.ts';
+
+const DATA = new URL('../../../shared/data/', import.meta.url);
+const text = (name: string) => readFileSync(new URL(`us/legislators/${name}`, DATA), 'utf8');
+const member = (p: Parsed | undefined) => {
+  if (!p || !('command' in p)) throw new Error(`expected a command, got ${JSON.stringify(p)}`);
+  return RecordMember.parse(p.command).data;
+};
+
+// Facts checked with python3 (yaml.safe_load / csv.DictReader) and grep -n on the files.
+describe('US legislators (congress-legislators YAML and CSV -> RecordMember)', () => {
+  const yaml = parseLegislatorsYaml(text('legislators-current.yaml'));
+
+  it('makes one valid command per YAML entry: 537, none rejected', () => {
+    expect(yaml).to.have.length(537);
+    expect(yaml.filter((p) => !('command' in p) || !Command.safeParse(p.command).success)).to.deep.equal([]);
+  });
+
+  it('reads Bernard Sanders (entry 3, line 185) with every id that fits and all 12 terms', () => {
+    expect(yaml[2]?.position).to.equal('record 3 (line 185)');
+    const m = member(yaml[2]);
+    // wikipedia and ballotpedia ("Bernie Sanders") and google_entity_id ("kg:/m/01_gbv") cannot be ids.
+    expect(m.ids.map((r) => `${r.scheme}:${r.id}`)).to.deep.equal([
+      'bioguide:S000033',
+      'thomas:01010',
+      'lis:S313',
+      'govtrack:400357',
+      'opensecrets:N00000528',
+      'votesmart:27110',
+      'fec:H8VT01016',
+      'fec:S4VT00033',
+      'cspan:994',
+      'maplight:450',
+      'icpsr:29147',
+      'house_history:21173',
+      'wikidata:Q359442',
+      'pictorial:13382',
+    ]);
+    expect(m.name).to.deep.equal({ full: 'Bernard Sanders', first: 'Bernard', last: 'Sanders' });
+    expect([m.gender, m.birthday]).to.deep.equal(['M', '1941-09-08']);
+    expect(m.terms).to.have.length(12);
+    expect(m.terms[0]).to.deep.equal({
+      chamber: 'lower',
+      start: '1991-01-03',
+      end: '1993-01-03',
+      party: 'Independent',
+      region: 'VT',
+      district: '0',
+    });
+    expect(m.latestTerm).to.deep.equal({
+      chamber: 'upper',
+      start: '2025-01-03',
+      end: '2031-01-03',
+      party: 'Independent',
+      region: 'VT',
+      district: null,
+    });
+  });
+
+  it('reads the current CSV row of Sanders (line 4) with its latest term and no dates', () => {
+    const csv = parseLegislatorsCsv(text('legislators-current.csv'));
+    expect(csv).to.have.length(537);
+    expect(csv[2]?.position).to.equal('row 3 (line 4)');
+    const m = member(csv[2]);
+    expect(m.ids.map((r) => `${r.scheme}:${r.id}`)).to.deep.equal([
+      'bioguide:S000033',
+      'thomas:01010',
+      'opensecrets:N00000528',
+      'lis:S313',
+      'fec:H8VT01016',
+      'fec:S4VT00033',
+      'cspan:994',
+      'govtrack:400357',
+      'votesmart:27110',
+      'icpsr:29147',
+    ]);
+    expect(m.terms).to.deep.equal([]);
+    expect(m.latestTerm).to.deep.equal({
+      chamber: 'upper',
+      start: null,
+      end: null,
+      party: 'Independent',
+      region: 'VT',
+      district: null,
+    });
+  });
+
+  it('reads all 12,230 historical rows; the last is David Scott (S001157), GA-13', () => {
+    const csv = parseLegislatorsCsv(text('legislators-historical.csv'));
+    expect(csv).to.have.length(12_230);
+    expect(csv.filter((p) => !('command' in p))).to.deep.equal([]);
+    const m = member(csv.at(-1));
+    expect(m.ids[0]).to.deep.equal({ scheme: 'bioguide', id: 'S001157' });
+    expect(m.name.full).to.equal('David Scott');
+    expect(m.latestTerm).to.include({ chamber: 'lower', party: 'Democrat', region: 'GA', district: '13' });
+  });
+
+  it('rejects only the row whose field count is wrong, and a row without a bioguide id', () => {
+    const lines = text('legislators-current.csv').split('\r\n').slice(0, 4); // the file has CRLF line ends
+    lines[1] = `${lines[1]},extra`;
+    lines[3] = lines[3]!.replace(',S000033,', ',,');
+    const parsed = parseLegislatorsCsv(lines.join('\r\n'));
+    expect(parsed.map((p) => ('error' in p ? `${p.position}: ${p.error}` : p.position))).to.deep.equal([
+      'row 1 (line 2): expected 36 fields as in the header, found 37',
+      'row 2 (line 3)',
+      'row 3 (line 4): missing bioguide id',
+    ]);
+  });
+
+  it('rejects a YAML file with a syntax error at its line (a stray list item inserted as line 26)', () => {
+    const broken = text('legislators-current.yaml').replace(
+      "    birthday: '1958-10-13'\n",
+      "    birthday: '1958-10-13'\n   - stray\n",
+    );
+    expect(parseLegislatorsYaml(broken)).to.deep.equal([
+      {
+        position: 'line 26, column 1',
+        error: 'invalid YAML: A block sequence may not be used as an implicit map key',
+      },
+    ]);
+  });
+});
