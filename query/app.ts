@@ -6,8 +6,13 @@ import { billRoutes } from './bills/billRoutes.ts';
 import { dashboardRoutes } from './dashboard/dashboardRoutes.ts';
 import type { Documents } from './documents.ts';
 import { handle } from './http/handle.ts';
+import { cors, securityHeaders } from './http/publicApi.ts';
+import { rateLimit } from './http/rateLimit.ts';
+import { requestId } from './http/requestId.ts';
 import { directServe, type Serve } from './http/serve.ts';
 import { memberRoutes } from './members/memberRoutes.ts';
+import { httpMetrics } from './metrics/httpMetrics.ts';
+import { createQueryMetrics, type QueryMetrics } from './metrics/queryMetrics.ts';
 import { voteRoutes } from './votes/voteRoutes.ts';
 
 export type QueryAppDeps = Readonly<{
@@ -15,14 +20,33 @@ export type QueryAppDeps = Readonly<{
   logger: Logger;
   ping: () => Promise<void>;
   serve?: Serve;
+  metrics?: QueryMetrics;
+  /** Per-client token bucket on /api; absent or a zero rate: no limit. */
+  rateLimit?: Readonly<{ ratePerSec: number; burst: number }>;
+  /** Express `trust proxy`, so that `req.ip` is the client behind a load balancer. */
+  trustProxy?: boolean | number | string;
+  /** Extra state for /readyz (cache levels, change feed). */
+  status?: () => Record<string, unknown>;
 }>;
 
 /** The read service: serves precomputed documents and nothing else. */
 export const createQueryApp = (deps: QueryAppDeps) => {
+  const metrics = deps.metrics ?? createQueryMetrics();
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(pinoHttp({ logger: deps.logger, autoLogging: false }));
+  app.set('trust proxy', deps.trustProxy ?? false);
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: requestId,
+      // Successful reads are too many to log at info; failures are what an operator looks for.
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode === 429 ? 'warn' : 'debug',
+    }),
+  );
+  app.use(httpMetrics(metrics));
+  app.use(securityHeaders());
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -31,9 +55,20 @@ export const createQueryApp = (deps: QueryAppDeps) => {
     handle(async (_req, res) => {
       await deps.ping();
       const freshness = await deps.docs.freshness();
-      res.json({ status: 'ready', readModels: freshness });
+      res.json({ status: 'ready', readModels: freshness, ...deps.status?.() });
     }),
   );
+  app.get(
+    '/metrics',
+    handle(async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    }),
+  );
+  app.use('/api', cors);
+  const limit = deps.rateLimit;
+  if (limit && limit.ratePerSec > 0 && limit.burst > 0) {
+    app.use('/api', rateLimit({ ...limit, onLimited: () => metrics.rateLimited.inc() }));
+  }
   const serve = deps.serve ?? directServe;
   app.use(billRoutes(deps.docs, serve));
   app.use(voteRoutes(deps.docs, serve));

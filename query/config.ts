@@ -1,5 +1,18 @@
 import { z } from 'zod';
-import { logLevel, parseEnv, port } from '../infra/kernel/env.ts';
+import { logLevel, optionalUrl, parseEnv, port } from '../infra/kernel/env.ts';
+
+const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
+
+/** Express's `trust proxy`: false, true, a hop count, or a list of addresses / subnets ('loopback, 10.0.0.0/8'). */
+const trustProxy = z
+  .string()
+  .default('false')
+  .transform((v): boolean | number | string => {
+    const s = v.trim();
+    if (s === '' || s === 'false') return false;
+    if (s === 'true') return true;
+    return /^\d+$/.test(s) ? Number(s) : s;
+  });
 
 const Schema = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start provides an embedded one)'),
@@ -8,6 +21,17 @@ const Schema = z.object({
   QUERY_PORT: port(4001),
   QUERY_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: logLevel,
+  /** Unset: no shared cache level, the in-process cache sits directly in front of Postgres. */
+  REDIS_URL: optionalUrl,
+  /** Key prefix in Redis; default `op:<database name>:` so two deployments (or test databases) never share keys. */
+  QUERY_REDIS_PREFIX: z.string().optional(),
+  QUERY_REDIS_TIMEOUT_MS: z.coerce.number().int().min(10).default(250),
+  QUERY_CACHE_TTL_S: z.coerce.number().int().min(1).default(3_600),
+  QUERY_CACHE_MAX_BYTES: count(64 * 1024 * 1024),
+  /** Token bucket per client (API key if presented, else IP): refill per second and burst; 0 turns it off. */
+  QUERY_RATE_LIMIT_RPS: count(100),
+  QUERY_RATE_LIMIT_BURST: count(200),
+  QUERY_TRUST_PROXY: trustProxy,
 });
 
 export type QueryConfig = Readonly<z.infer<typeof Schema>>;

@@ -54,6 +54,7 @@ export type Stack = Readonly<{
 export const startStack = async (o: {
   databaseUrl: string;
   kafka?: { brokers: string[]; topic: string; group: string };
+  env?: NodeJS.ProcessEnv;
 }) => {
   const [commandPort, queryPort] = [await freePort(), await freePort()];
   const env: NodeJS.ProcessEnv = {
@@ -61,10 +62,13 @@ export const startStack = async (o: {
     COMMAND_PORT: String(commandPort),
     QUERY_PORT: String(queryPort),
     LOG_LEVEL: 'warn',
+    // The query service's shared cache level runs against the real Redis from infra/up.sh.
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     PROJECTOR_IDLE_POLL_MS: '500',
     KAFKA_BROKERS: o.kafka ? o.kafka.brokers.join(',') : '',
     KAFKA_TOPIC: o.kafka?.topic ?? 'unused',
     PROJECTOR_GROUP_ID: o.kafka?.group ?? 'unused',
+    ...o.env,
   };
   const services = [
     spawnService('command', 'command/index.ts', env),

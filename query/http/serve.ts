@@ -1,8 +1,10 @@
-import { createHash } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { NotFound } from '../../infra/kernel/errors.ts';
+import { buildEntry } from '../cache/entry.ts';
+import { type CachePolicy, strongEtag } from './httpCaching.ts';
+import { writeEntry } from './writeEntry.ts';
 
-export type CachePolicy = Readonly<{ maxAge: number; staleWhileRevalidate: number }>;
+export { type CachePolicy, cacheControl, etagMatches, strongEtag } from './httpCaching.ts';
 
 export const DETAIL_CACHE: CachePolicy = { maxAge: 5, staleWhileRevalidate: 60 };
 export const LIST_CACHE: CachePolicy = { maxAge: 2, staleWhileRevalidate: 30 };
@@ -12,6 +14,11 @@ export type Loaded = Readonly<{
   body: string;
   etag?: string;
   position?: string;
+  /**
+   * Tags the loader learnt while loading. The cache cannot guard a load against changes to tags it did not
+   * know when the load began, so an answer with tags beyond the spec's is served but never cached: put every
+   * tag in the spec instead.
+   */
   tags?: readonly string[];
 }> | null;
 
@@ -25,30 +32,17 @@ export type ServeSpec = Readonly<{
   policy: CachePolicy;
   notFound: string;
   load: () => Promise<Loaded>;
+  /** Whose rm.freshness row the freshness headers report; by default the read model named by the first tag. */
+  readModel?: string;
 }>;
 
 export type Serve = (req: Request, res: Response, spec: ServeSpec) => Promise<void>;
 
-export const cacheControl = (p: CachePolicy) =>
-  `public, max-age=${p.maxAge}, stale-while-revalidate=${p.staleWhileRevalidate}`;
-
-export const strongEtag = (body: string) =>
-  `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-
-export const etagMatches = (header: string | undefined, etag: string) =>
-  !!header && header.split(/\s*,\s*/).some((t) => t === etag || t === `W/${etag}` || t === '*');
-
-/** The plain serve: load, then write with ETag / 304 and Cache-Control. The cache layer wraps the same contract. */
+/** The plain serve, without cache or freshness: load, then write with ETag / 304 and Cache-Control. */
 export const directServe: Serve = async (req, res, spec) => {
   const loaded = await spec.load();
   if (!loaded) throw new NotFound(spec.notFound);
-  const etag = loaded.etag ?? strongEtag(loaded.body);
-  res.setHeader('ETag', etag);
-  res.setHeader('Cache-Control', cacheControl(spec.policy));
   if (loaded.position) res.setHeader('X-Data-Position', loaded.position);
-  if (etagMatches(req.headers['if-none-match'], etag)) {
-    res.status(304).end();
-    return;
-  }
-  res.status(200).type('application/json').send(loaded.body);
+  const entry = await buildEntry(loaded.body, loaded.etag ?? strongEtag(loaded.body), null, false);
+  writeEntry(req, res, entry, spec.policy);
 };

@@ -1,0 +1,102 @@
+/** One row of rm.freshness, times in epoch milliseconds. */
+export type FreshnessRow = Readonly<{
+  readModel: string;
+  position: string;
+  appliedAt: number;
+  eventTime: number | null;
+}>;
+
+export type FreshnessHeaders = Readonly<{ position: string; asOf: string; lagMs: number }>;
+
+const REMEMBERED = 4_096;
+
+/**
+ * What this instance knows about how fresh the read models are, kept in memory and moved only by change
+ * notifications (never a query per request).
+ *
+ * A snapshot of rm.freshness is *adopted* only once every change up to its newest position has been
+ * processed here (its notification received and the caches invalidated), so the headers never claim a
+ * position whose invalidation has not happened yet. A snapshot that is ahead of the notifications (a later
+ * batch committed while we were reading) waits in `ahead` until its notification arrives. After a (re)connect
+ * of the listener the first snapshot is adopted as the baseline: LISTEN was already active when it was read.
+ *
+ * The headers, for a read model R (its rm.freshness row in the adopted snapshot):
+ * - `X-Data-Position`: R's position. The body reflects at least this position: every change up to it had been
+ *   applied to the caches before the response was chosen (it may reflect a little more).
+ * - `X-Data-As-Of`: R's `applied_at`, when the projector committed that position (ISO 8601, ms).
+ * - `X-Projection-Lag-Ms`: how far the served read model is behind the newest change this instance knows of.
+ *   0 when caught up, i.e. the listener is connected and the newest notification received is the adopted
+ *   position; otherwise (a newer change is known but not yet reflected, or the listener is down so changes
+ *   may be missed) `now - applied_at`: the age of the state being served, which grows until we catch up.
+ */
+export const createFreshness = () => {
+  let adopted = new Map<string, FreshnessRow>();
+  let newest: FreshnessRow | null = null;
+  // ISO strings computed once per adoption, not per response.
+  let asOf = new Map<FreshnessRow, string>();
+  const processed = new Set<string>();
+  const ahead = new Map<string, readonly FreshnessRow[]>();
+  let last: string | null = null;
+  let baseline = false;
+  let connected = false;
+
+  const newestOf = (rows: readonly FreshnessRow[]) =>
+    rows.reduce<FreshnessRow | null>((a, r) => (!a || r.appliedAt > a.appliedAt ? r : a), null);
+
+  const adopt = (rows: readonly FreshnessRow[]) => {
+    adopted = new Map(rows.map((r) => [r.readModel, r]));
+    asOf = new Map(rows.map((r) => [r, new Date(r.appliedAt).toISOString()]));
+    newest = newestOf(rows);
+    baseline = true;
+  };
+
+  const caughtUp = () => connected && baseline && (last === null || newest?.position === last);
+
+  return {
+    /** The listener (re)connected or dropped: what we learnt before no longer tells what we missed. */
+    setConnected(up: boolean) {
+      connected = up;
+      processed.clear();
+      ahead.clear();
+      last = null;
+      baseline = false;
+    },
+    /** A change notification was processed (caches invalidated). True if rm.freshness should be read. */
+    noteChange(position: string | null) {
+      if (position === null) return true;
+      processed.add(position);
+      if (processed.size > REMEMBERED) processed.delete(processed.values().next().value as string);
+      last = position;
+      const waiting = ahead.get(position);
+      if (waiting) {
+        ahead.delete(position);
+        adopt(waiting);
+      }
+      return !caughtUp();
+    },
+    /** A snapshot of rm.freshness, read after the notifications processed so far. */
+    offer(rows: readonly FreshnessRow[]) {
+      const top = newestOf(rows);
+      if (!baseline || !top || processed.has(top.position)) {
+        adopt(rows);
+        return;
+      }
+      ahead.set(top.position, rows);
+      if (ahead.size > 16) ahead.delete(ahead.keys().next().value as string);
+    },
+    caughtUp,
+    /** See the class comment: X-Data-Position, X-Data-As-Of, X-Projection-Lag-Ms for read model R. */
+    headers(readModel: string | undefined, now: number): FreshnessHeaders | null {
+      const row = (readModel ? adopted.get(readModel) : undefined) ?? newest;
+      if (!row) return null;
+      return {
+        position: row.position,
+        asOf: asOf.get(row) ?? new Date(row.appliedAt).toISOString(),
+        lagMs: caughtUp() ? 0 : Math.max(0, Math.round(now - row.appliedAt)),
+      };
+    },
+    rows: () => [...adopted.values()],
+  };
+};
+
+export type Freshness = ReturnType<typeof createFreshness>;

@@ -1,0 +1,64 @@
+import { expect } from 'chai';
+import { createFreshness, type FreshnessRow } from './freshness.ts';
+
+const T0 = Date.parse('2026-03-01T12:00:00.000Z');
+const rows = (position: string, appliedAt: number): FreshnessRow[] =>
+  ['votes', 'bills', 'members'].map((readModel) => ({
+    readModel,
+    position,
+    appliedAt,
+    eventTime: appliedAt - 40,
+  }));
+
+describe('freshness held in memory', () => {
+  it('adopts the first snapshot after LISTEN as the baseline: caught up, lag 0', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    expect(f.headers('votes', T0)).to.equal(null);
+    f.offer(rows('5', T0));
+    expect(f.headers('votes', T0 + 9_000)).to.deep.equal({
+      position: '5',
+      asOf: '2026-03-01T12:00:00.000Z',
+      lagMs: 0,
+    });
+  });
+
+  it('reports now - applied_at while a newer change is known but not yet reflected', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    f.offer(rows('5', T0));
+    expect(f.noteChange('6')).to.equal(true);
+    expect(f.headers('bills', T0 + 1_500)).to.deep.include({ position: '5', lagMs: 1_500 });
+    f.offer(rows('6', T0 + 1_000));
+    expect(f.headers('bills', T0 + 1_500)).to.deep.include({ position: '6', lagMs: 0 });
+  });
+
+  it('holds back a snapshot that is ahead of the notifications until its own arrives', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    f.offer(rows('5', T0));
+    f.noteChange('6');
+    // Read after 6 was processed, but 7 had committed already: its notification is still on its way.
+    f.offer(rows('7', T0 + 2_000));
+    expect(f.headers('votes', T0 + 2_500)?.position).to.equal('5');
+    expect(f.noteChange('7')).to.equal(false);
+    expect(f.headers('votes', T0 + 2_500)).to.deep.include({ position: '7', lagMs: 0 });
+  });
+
+  it('is never caught up while the listener is down', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    f.offer(rows('5', T0));
+    f.setConnected(false);
+    expect(f.caughtUp()).to.equal(false);
+    expect(f.headers('members', T0 + 3_000)).to.deep.include({ position: '5', lagMs: 3_000 });
+  });
+
+  it('a notification that does not move the position (view refresh) leaves it caught up', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    f.offer(rows('5', T0));
+    f.noteChange(null);
+    expect(f.caughtUp()).to.equal(true);
+  });
+});
