@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { RecordBill } from '../bill/bill.ts';
 import { RecordMember } from '../member/member.ts';
 import { RecordVote } from '../vote/vote.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { BillData, type BillRecorded } from '../bill/bill.ts';
 import { MemberData, type MemberRecorded } from '../member/member.ts';
 import { VoteData, type VoteRecorded } from '../vote/vote.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 
 /** Shared building blocks of the event contract; every text field is bounded so no record can balloon. */
 export const Jurisdiction = z.enum(['us', 'ca']);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import type { RecordBill } from '../bill/bill.ts';
 import type { Chamber } from '../contract/primitives.ts';
 import type { BillStatus } from './deriveUsStatus.ts';

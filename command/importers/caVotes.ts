@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import type { PositionClass, RecordVote } from '../vote/vote.ts';
 import { type Parsed, parseEach } from './parsed.ts';
 import { asList, asNode, asText, type Node, required } from './values.ts';

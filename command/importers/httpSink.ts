@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { type BatchOutcome, type Sink, SinkUnavailable } from './sink.ts';
 
 const FieldErrors = z.array(z.object({ path: z.string(), message: z.string(), line: z.number().optional() }));

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import type { Command } from '../contract/commands.ts';
 
 /** A command as a parser builds it: plain data, validated later by the `Command` schema. */

@@ -1,6 +1,6 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isNode, isSeq, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import type { Chamber, MemberRef } from '../contract/primitives.ts';
 import type { RecordMember } from '../member/member.ts';
 import { errorMessage, type Parsed, parseEach } from './parsed.ts';

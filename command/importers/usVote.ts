@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/v4';
 import type { Ballot, PositionClass, RecordVote } from '../vote/vote.ts';
 
 type RecordVoteCommand = z.input<typeof RecordVote>;

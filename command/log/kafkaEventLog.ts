@@ -6,6 +6,29 @@ import type { Appended, EventLog } from './eventLog.ts';
 
 export type KafkaLogOptions = Readonly<{ kafka: Kafka; pool: pg.Pool; topic: string; partitions: number }>;
 
+const MAX_REQUEST_BYTES = 4 << 20;
+
+const eventIdOf = (m: Message) => String((m.headers as Record<string, string>)['event-id']);
+
+/** Splits messages into consecutive chunks whose values add up to at most `limit` bytes (one message at least). */
+export const chunksBySize = (messages: Message[], limit: number): Message[][] => {
+  const chunks: Message[][] = [];
+  let current: Message[] = [];
+  let size = 0;
+  for (const m of messages) {
+    const bytes = Buffer.byteLength(m.value as string);
+    if (current.length && size + bytes > limit) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(m);
+    size += bytes;
+  }
+  if (current.length) chunks.push(current);
+  return chunks;
+};
+
 export const toKafkaMessage = (e: EventEnvelope, partition: number): Message => ({
   key: e.streamId,
   value: JSON.stringify(e),
@@ -25,7 +48,11 @@ export const ensureTopic = async (kafka: Kafka, topic: string, partitions: numbe
           topic,
           numPartitions: partitions,
           replicationFactor: 1,
-          configEntries: [{ name: 'retention.ms', value: '-1' }],
+          configEntries: [
+            { name: 'retention.ms', value: '-1' },
+            // A roll call with its ballots is ~80 KB; requests are chunked well below this limit.
+            { name: 'max.message.bytes', value: String(16 << 20) },
+          ],
         },
       ],
       waitForLeaders: true,
@@ -82,18 +109,21 @@ export const createKafkaEventLog = async (o: KafkaLogOptions): Promise<EventLog>
               partitioner({ topic: o.topic, partitionMetadata, message: { key: e.streamId, value: null } }),
             ),
           );
-          const metadata = await producer.sendBatch({
-            acks: -1,
-            topicMessages: [{ topic: o.topic, messages }],
-          });
-          const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
-          const seenPerPartition = new Map<number, bigint>();
-          messages.forEach((m, i) => {
-            const p = m.partition!;
-            const n = seenPerPartition.get(p) ?? 0n;
-            seenPerPartition.set(p, n + 1n);
-            positions.set(toSend[i]!.eventId, `${p}:${(base.get(p) ?? 0n) + n}`);
-          });
+          // Chunks of at most ~4 MB per request, sent in order (the producer keeps one request in flight).
+          for (const chunk of chunksBySize(messages, MAX_REQUEST_BYTES)) {
+            const metadata = await producer.sendBatch({
+              acks: -1,
+              topicMessages: [{ topic: o.topic, messages: chunk }],
+            });
+            const base = new Map(metadata.map((m) => [m.partition, BigInt(m.baseOffset ?? '0')]));
+            const seenPerPartition = new Map<number, bigint>();
+            for (const m of chunk) {
+              const p = m.partition!;
+              const n = seenPerPartition.get(p) ?? 0n;
+              seenPerPartition.set(p, n + 1n);
+              positions.set(eventIdOf(m), `${p}:${(base.get(p) ?? 0n) + n}`);
+            }
+          }
           await client.query(
             'UPDATE command.published p SET position = u.position FROM unnest($1::uuid[], $2::text[]) AS u(event_id, position) WHERE p.event_id = u.event_id',
             [[...positions.keys()], [...positions.values()]],

@@ -13,19 +13,15 @@ export const createPgEventLog = (pool: pg.Pool): EventLog => ({
     if (events.length === 0) return [];
     return inTransaction(pool, async (client) => {
       await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      // One JSON text parameter: array parameters would escape every quote of every event body.
       const inserted = await client.query<{ event_id: string; position: number }>(
         `INSERT INTO events.log (event_id, stream_id, type, schema_version, data, metadata)
-         SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[], $5::jsonb[], $6::jsonb[])
+         SELECT e."eventId", e."streamId", e.type, e."schemaVersion", e.data, e.metadata
+         FROM jsonb_to_recordset($1::jsonb) AS e("eventId" uuid, "streamId" text, type text, "schemaVersion" int,
+                                                  data jsonb, metadata jsonb)
          ON CONFLICT (event_id) DO NOTHING
          RETURNING event_id, position`,
-        [
-          events.map((e) => e.eventId),
-          events.map((e) => e.streamId),
-          events.map((e) => e.type),
-          events.map((e) => e.schemaVersion),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata)),
-        ],
+        [JSON.stringify(events)],
       );
       const fresh = new Map(inserted.rows.map((r) => [r.event_id, r.position]));
       const missing = events.filter((e) => !fresh.has(e.eventId)).map((e) => e.eventId);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { memberAlias, memberId, PRIMARY_SCHEME } from '../contract/ids.ts';
 import { IsoDate, Jurisdiction, MemberRef, optionalText, Term, text } from '../contract/primitives.ts';
 

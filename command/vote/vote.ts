@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { billId, voteId } from '../contract/ids.ts';
 import { Chamber, IsoDateTime, Jurisdiction, MemberRef, optionalText, text } from '../contract/primitives.ts';
 
@@ -6,12 +6,13 @@ import { Chamber, IsoDateTime, Jurisdiction, MemberRef, optionalText, text } fro
 export const PositionClass = z.enum(['yea', 'nay', 'present', 'not_voting', 'paired', 'other']);
 export type PositionClass = z.infer<typeof PositionClass>;
 
+// Ballots are the bulk of every roll call (hundreds each), so their schema avoids transforms: nulls are explicit.
 export const Ballot = z.object({
   voter: MemberRef,
-  name: text(200),
-  party: optionalText(100),
-  region: optionalText(100),
-  position: text(200),
+  name: z.string().min(1).max(200),
+  party: z.string().max(100).nullable(),
+  region: z.string().max(100).nullable(),
+  position: z.string().min(1).max(200),
   positionClass: PositionClass,
 });
 export type Ballot = z.infer<typeof Ballot>;

@@ -6,7 +6,7 @@ import { eventually } from '../testing/eventually.ts';
 import { requireKafka, TEST_KAFKA_BROKERS, uniqueName } from '../testing/kafka.ts';
 import { type Stack, startStack } from '../testing/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
-import { usVoteCommand } from '../testing/usEvents.ts';
+import { usBillCommand, usVoteCommand } from '../testing/usEvents.ts';
 
 // Tammy Baldwin as in us/legislators/legislators-current.csv (row 21): bioguide B001230, LIS S354.
 const BALDWIN = {
@@ -112,16 +112,17 @@ for (const kind of ['postgres', 'kafka'] as const) {
           '{"type":"RecordVote","data":{"jurisdiction":"xx"}}',
           usVoteCommand('2021/s419'),
           BALDWIN,
+          usBillCommand('hr/hr1319'),
         ]),
         { 'content-type': 'application/x-ndjson' },
       );
       expect(r.status).to.equal(202);
       const body = await json(r);
-      expect(body.accepted).to.equal(3);
+      expect(body.accepted).to.equal(4);
       expect(body.rejected).to.have.length(1);
       expect(body.rejected[0].line).to.equal(2);
       expect(body.rejected[0].errors.map((e: { path: string }) => e.path)).to.include('data.jurisdiction');
-      expect(body.events.map((e: { line: number }) => e.line)).to.deep.equal([1, 3, 4]);
+      expect(body.events.map((e: { line: number }) => e.line)).to.deep.equal([1, 3, 4, 5]);
     });
 
     it('serves the exact per-party counts and dissenters of House roll 49 (2021)', async () => {
@@ -151,7 +152,11 @@ for (const kind of ['postgres', 'kafka'] as const) {
     });
 
     it('links both roll calls to the H.R. 1319 bill and pages the bill list without repeats', async () => {
-      const bill = await until('/api/v1/bills/us-117-hr-1319', (d) => d.voteCount === 2);
+      // hr1319/fdsys_billstatus.xml: sponsor Y000062 (Yarmuth), Public Law 117-2.
+      const bill = await until('/api/v1/bills/us-117-hr-1319', (d) => d.voteCount === 2 && d.stub === false);
+      expect(bill).to.include({ title: 'American Rescue Plan Act of 2021', status: 'enacted' });
+      expect(bill.sponsor.ref).to.deep.equal({ scheme: 'bioguide', id: 'Y000062' });
+      expect(bill.laws).to.deep.equal([{ type: 'Public Law', number: '117-2' }]);
       expect((bill.votes as { id: string }[]).map((v) => v.id)).to.deep.equal([
         'us-117-2021-h48',
         'us-117-2021-h49',
@@ -167,7 +172,7 @@ for (const kind of ['postgres', 'kafka'] as const) {
         }
         page = page.nextCursor ? await getJson(`/api/v1/bills?limit=1&cursor=${page.nextCursor}`) : null;
       }
-      const total = (await admin.query('SELECT count(*)::int AS n FROM rm.bills')).rows[0].n;
+      const total = (await admin.query('SELECT count(*)::int AS n FROM rm.bills WHERE NOT stub')).rows[0].n;
       expect(seen.size).to.equal(total);
     });
 

@@ -8,9 +8,9 @@ export const evolveBills = (events: readonly BillRecorded[]) => {
   const statements: Sql[] = latest.size
     ? [
         sql(
-          `INSERT INTO bill_state (id, data) SELECT * FROM unnest($1::text[], $2::jsonb[])
+          `INSERT INTO bill_state (id, data) SELECT r.id, r.data FROM json_to_recordset($1::json) AS r(id text, data jsonb)
            ON CONFLICT (id) DO UPDATE SET data = EXCLUDED.data`,
-          [[...latest.keys()], [...latest.values()].map((d) => JSON.stringify(d))],
+          [JSON.stringify([...latest.entries()].map(([id, data]) => ({ id, data })))],
         ),
       ]
     : [];

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type { BillRecorded } from '../../command/bill/bill.ts';
 import { memberAlias } from '../../command/contract/ids.ts';
 import { toDoc } from '../document.ts';
-import { columnar } from '../sql.ts';
+import { jsonRows } from '../sql.ts';
 import { billDocument, type VoteSummary } from './billDocument.ts';
 
 /** Re-renders the documents of the given bills inside the batch's transaction. */
@@ -19,7 +19,27 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
      FROM unnest($1::text[]) AS i(id) LEFT JOIN bill_state s ON s.id = i.id`,
     [ids],
   );
-  const rowsOut = columnar(19);
+  const rowsOut = jsonRows({
+    id: 'text',
+    jurisdiction: 'text',
+    session: 'text',
+    status: 'text',
+    introduced_date: 'date',
+    latest_action_date: 'date',
+    vote_count: 'int',
+    stub: 'boolean',
+    list_item: 'text',
+    body: 'text',
+    etag: 'text',
+    position: 'text',
+    origin_chamber: 'text',
+    policy_area: 'text',
+    subjects: 'text[]',
+    sponsor_id: 'text',
+    became_law: 'boolean',
+    yea_total: 'int',
+    nay_total: 'int',
+  });
   for (const r of rows) {
     const stubTitle = r.votes.find((v) => v.billTitle)?.billTitle ?? null;
     const votes = r.votes.map(({ billTitle: _t, ...v }) => v);
@@ -45,7 +65,7 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
       position,
       r.data?.originChamber ?? null,
       r.data?.policyArea ?? null,
-      JSON.stringify(r.data?.subjects ?? []),
+      r.data?.subjects ?? [],
       sponsorRef && r.data ? memberAlias(r.data.jurisdiction, sponsorRef) : null,
       (r.data?.laws.length ?? 0) > 0 || r.data?.status === 'enacted',
       totals.yea,
@@ -56,14 +76,7 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
     `INSERT INTO bills (id, jurisdiction, session, status, introduced_date, latest_action_date, vote_count, stub,
                            list_item, body, etag, position, origin_chamber, policy_area, subjects, sponsor_id, became_law,
                            yea_total, nay_total)
-     SELECT i.id, i.jurisdiction, i.session, i.status, i.introduced_date, i.latest_action_date, i.vote_count, i.stub,
-            i.list_item, i.body, i.etag, i.position, i.origin_chamber, i.policy_area,
-            ARRAY(SELECT jsonb_array_elements_text(i.subjects)), i.sponsor_id, i.became_law, i.yea_total, i.nay_total
-     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::int[],
-                 $8::boolean[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-                 $15::jsonb[], $16::text[], $17::boolean[], $18::int[], $19::int[])
-       AS i(id, jurisdiction, session, status, introduced_date, latest_action_date, vote_count, stub, list_item, body,
-            etag, position, origin_chamber, policy_area, subjects, sponsor_id, became_law, yea_total, nay_total)
+     SELECT ${rowsOut.columns()} FROM ${rowsOut.source(1)}
      ON CONFLICT (id) DO UPDATE SET jurisdiction = EXCLUDED.jurisdiction, session = EXCLUDED.session,
        status = EXCLUDED.status, introduced_date = EXCLUDED.introduced_date,
        latest_action_date = EXCLUDED.latest_action_date, vote_count = EXCLUDED.vote_count, stub = EXCLUDED.stub,
@@ -71,6 +84,6 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
        origin_chamber = EXCLUDED.origin_chamber, policy_area = EXCLUDED.policy_area, subjects = EXCLUDED.subjects,
        sponsor_id = EXCLUDED.sponsor_id, became_law = EXCLUDED.became_law, yea_total = EXCLUDED.yea_total,
        nay_total = EXCLUDED.nay_total`,
-    rowsOut.cols,
+    [rowsOut.param()],
   );
 };

@@ -22,9 +22,9 @@ export const evolveMembers = (events: readonly MemberRecorded[]) => {
   if (latest.size === 0) return { statements, dirtyMembers, aliases: [] as string[] };
   statements.push(
     sql(
-      `INSERT INTO member_state (id, profile) SELECT * FROM unnest($1::text[], $2::jsonb[])
+      `INSERT INTO member_state (id, profile) SELECT r.id, r.profile FROM json_to_recordset($1::json) AS r(id text, profile jsonb)
        ON CONFLICT (id) DO UPDATE SET profile = EXCLUDED.profile`,
-      [[...latest.keys()], [...latest.values()].map((d) => JSON.stringify(d))],
+      [JSON.stringify([...latest.entries()].map(([id, profile]) => ({ id, profile })))],
     ),
     sql(
       `INSERT INTO member_aliases (alias, member_id) SELECT * FROM unnest($1::text[], $2::text[])

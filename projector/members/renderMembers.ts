@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { MemberRecorded } from '../../command/member/member.ts';
 import { toDoc } from '../document.ts';
-import { columnar } from '../sql.ts';
+import { jsonRows } from '../sql.ts';
 import { type Dissent, type LastSeen, memberDocument, type VoterStats } from './memberDocument.ts';
 
 const ZERO: VoterStats = {
@@ -48,24 +48,30 @@ export const renderMembers = async (client: pg.ClientBase, keys: readonly string
           FROM ballots b JOIN votes v ON v.id = b.vote_id
           WHERE b.voter = ANY(k.aliases) AND b.with_party = false
           ORDER BY b.voted_at DESC, b.vote_id DESC LIMIT 10) d), '[]'::jsonb) AS dissents,
-       (SELECT jsonb_build_object('name', b.name, 'party', b.party, 'region', b.region)
-          FROM ballots b WHERE b.voter = ANY(k.aliases) ORDER BY b.voted_at DESC LIMIT 1) AS last_seen
+       (SELECT jsonb_build_object('name', s.last_name, 'party', s.last_party, 'region', s.last_region)
+          FROM voter_stats s WHERE s.voter = ANY(k.aliases) AND s.last_voted_at IS NOT NULL
+          ORDER BY s.last_voted_at DESC, s.last_vote_id DESC LIMIT 1) AS last_seen
      FROM keyed k LEFT JOIN member_state s ON s.id = k.id`,
     [keys],
   );
-  const out = columnar(6);
+  const out = jsonRows({
+    id: 'text',
+    stub: 'boolean',
+    body: 'text',
+    etag: 'text',
+    position: 'text',
+    aliases: 'text[]',
+  });
   for (const r of rows) {
     if (!r.profile && !r.stats) continue;
     const doc = toDoc(memberDocument(r.id, r.profile, r.aliases, r.stats ?? ZERO, r.dissents, r.last_seen));
-    out.push([r.id, r.profile === null, doc.body, doc.etag, position, JSON.stringify(r.aliases)]);
+    out.push([r.id, r.profile === null, doc.body, doc.etag, position, r.aliases]);
   }
   await client.query(
     `INSERT INTO members (id, stub, body, etag, position, aliases)
-     SELECT i.id, i.stub, i.body, i.etag, i.position, ARRAY(SELECT jsonb_array_elements_text(i.aliases))
-     FROM unnest($1::text[], $2::boolean[], $3::text[], $4::text[], $5::text[], $6::jsonb[])
-       AS i(id, stub, body, etag, position, aliases)
+     SELECT ${out.columns()} FROM ${out.source(1)}
      ON CONFLICT (id) DO UPDATE SET stub = EXCLUDED.stub, body = EXCLUDED.body, etag = EXCLUDED.etag,
        position = EXCLUDED.position, aliases = EXCLUDED.aliases`,
-    out.cols,
+    [out.param()],
   );
 };

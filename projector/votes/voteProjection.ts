@@ -1,7 +1,7 @@
 import { memberAlias } from '../../command/contract/ids.ts';
 import type { Ballot, PositionClass, VoteRecorded } from '../../command/vote/vote.ts';
 import { toDoc } from '../document.ts';
-import { columnar, type Sql, sql } from '../sql.ts';
+import { jsonRows, type Sql, sql } from '../sql.ts';
 import { type KeyedBallot, type VoteMeta, voteDocument } from './voteDocument.ts';
 
 export type StoredBallot = KeyedBallot & { withParty: boolean | null };
@@ -30,6 +30,11 @@ const contribution = (cls: PositionClass, withParty: boolean | null, sign: 1 | -
   ...(withParty === true ? { with_party: sign } : withParty === false ? { against_party: sign } : {}),
 });
 
+type Latest = { at: string; voteId: string; name: string; party: string | null; region: string | null };
+
+const isLater = (at: string, voteId: string, than: Latest) =>
+  Date.parse(at) > Date.parse(than.at) || (Date.parse(at) === Date.parse(than.at) && voteId > than.voteId);
+
 export const voterKey = (jurisdiction: VoteMeta['jurisdiction'], b: Ballot) =>
   memberAlias(jurisdiction, b.voter);
 
@@ -52,6 +57,7 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
 
   const deltas = new Map<string, Partial<Stat>>();
   const partyDeltas = new Map<string, Partial<Stat>>();
+  const latest = new Map<string, Latest>();
   const accumulate = (into: Map<string, Partial<Stat>>, key: string, d: Partial<Stat>) => {
     const acc = into.get(key) ?? {};
     for (const [k, v] of Object.entries(d) as [keyof Stat, number][]) acc[k] = (acc[k] ?? 0) + v;
@@ -62,8 +68,33 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
     // Party unity counts the party a member sat with on the day of the vote.
     if (b.party) accumulate(partyDeltas, `${jurisdiction}\u0000${b.party}`, d);
   };
-  const rows = columnar(9);
-  const docs = columnar(14);
+  const rows = jsonRows({
+    vote_id: 'text',
+    voter: 'text',
+    name: 'text',
+    region: 'text',
+    position: 'text',
+    position_class: 'text',
+    party: 'text',
+    with_party: 'boolean',
+    voted_at: 'timestamptz',
+  });
+  const docs = jsonRows({
+    id: 'text',
+    jurisdiction: 'text',
+    session: 'text',
+    chamber: 'text',
+    voted_at: 'timestamptz',
+    bill_id: 'text',
+    category: 'text',
+    result: 'text',
+    summary: 'jsonb',
+    body: 'text',
+    etag: 'text',
+    position: 'text',
+    margin: 'int',
+    list_item: 'text',
+  });
   const dirtyBills = new Set<string>();
 
   for (const [voteId, { meta, ballots, position }] of current) {
@@ -77,6 +108,10 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
     const { summary, document, listItem, margin, tallied } = voteDocument(meta, [...ballots.values()]);
     for (const b of tallied) {
       add(meta.jurisdiction, b, contribution(b.positionClass, b.withParty, 1));
+      const seen = latest.get(b.voter);
+      if (!seen || isLater(meta.date, voteId, seen)) {
+        latest.set(b.voter, { at: meta.date, voteId, name: b.name, party: b.party, region: b.region });
+      }
       rows.push([
         voteId,
         b.voter,
@@ -99,7 +134,7 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       meta.billId,
       meta.category,
       meta.result,
-      JSON.stringify(summary),
+      summary,
       doc.body,
       doc.etag,
       position,
@@ -109,34 +144,65 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   }
 
   const voteIds = [...current.keys()];
-  const changed = [...deltas.entries()].filter(([, d]) => Object.values(d).some((v) => v !== 0));
+  const changed = [...deltas.entries()].filter(
+    ([voter, d]) => latest.has(voter) || Object.values(d).some((v) => v !== 0),
+  );
   const statements: Sql[] = [
     sql('DELETE FROM ballots WHERE vote_id = ANY($1::text[])', [voteIds]),
     sql(
       `INSERT INTO ballots (vote_id, voter, name, region, position, position_class, party, with_party, voted_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::boolean[], $9::timestamptz[])`,
-      rows.cols,
+       SELECT ${rows.columns()} FROM ${rows.source(1)}`,
+      [rows.param()],
     ),
     sql(
       `INSERT INTO votes (id, jurisdiction, session, chamber, voted_at, bill_id, category, result, summary, body, etag,
-                            position, margin, list_item)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[], $6::text[], $7::text[],
-                            $8::text[], $9::jsonb[], $10::text[], $11::text[], $12::text[], $13::int[], $14::text[])
+                          position, margin, list_item)
+       SELECT ${docs.columns()} FROM ${docs.source(1)}
        ON CONFLICT (id) DO UPDATE SET jurisdiction = EXCLUDED.jurisdiction, session = EXCLUDED.session,
          chamber = EXCLUDED.chamber, voted_at = EXCLUDED.voted_at, bill_id = EXCLUDED.bill_id,
          category = EXCLUDED.category, result = EXCLUDED.result, summary = EXCLUDED.summary, body = EXCLUDED.body,
          etag = EXCLUDED.etag, position = EXCLUDED.position, margin = EXCLUDED.margin, list_item = EXCLUDED.list_item`,
-      docs.cols,
+      [docs.param()],
     ),
   ];
   if (changed.length) {
-    const cols = STAT_COLUMNS.map((c) => changed.map(([, d]) => d[c] ?? 0));
+    const stats = jsonRows({
+      voter: 'text',
+      ...Object.fromEntries(STAT_COLUMNS.map((c) => [c, 'int'])),
+      last_voted_at: 'timestamptz',
+      last_vote_id: 'text',
+      last_name: 'text',
+      last_party: 'text',
+      last_region: 'text',
+    });
+    for (const [voter, d] of changed) {
+      const l = latest.get(voter);
+      stats.push([
+        voter,
+        ...STAT_COLUMNS.map((c) => d[c] ?? 0),
+        l?.at ?? null,
+        l?.voteId ?? null,
+        l?.name ?? null,
+        l?.party ?? null,
+        l?.region ?? null,
+      ]);
+    }
+    // Counters add up; the "latest ballot" columns keep whichever ballot is later (date, then vote id), so the
+    // result does not depend on the order events arrive in.
+    const later = `(EXCLUDED.last_voted_at, EXCLUDED.last_vote_id) > (voter_stats.last_voted_at, voter_stats.last_vote_id)
+                   OR voter_stats.last_voted_at IS NULL`;
     statements.push(
       sql(
-        `INSERT INTO voter_stats (voter, ${STAT_COLUMNS.join(', ')})
-         SELECT * FROM unnest($1::text[], ${STAT_COLUMNS.map((_, i) => `$${i + 2}::int[]`).join(', ')})
-         ON CONFLICT (voter) DO UPDATE SET ${STAT_COLUMNS.map((c) => `${c} = voter_stats.${c} + EXCLUDED.${c}`).join(', ')}`,
-        [changed.map(([v]) => v), ...cols],
+        `INSERT INTO voter_stats (${stats.names()})
+         SELECT ${stats.columns()} FROM ${stats.source(1)}
+         ON CONFLICT (voter) DO UPDATE SET ${STAT_COLUMNS.map((c) => `${c} = voter_stats.${c} + EXCLUDED.${c}`).join(', ')},
+           ${['last_voted_at', 'last_vote_id', 'last_name', 'last_party', 'last_region']
+             .map(
+               (c) =>
+                 `${c} = CASE WHEN EXCLUDED.last_voted_at IS NOT NULL AND (${later}) THEN EXCLUDED.${c} ELSE voter_stats.${c} END`,
+             )
+             .join(', ')}`,
+        [stats.param()],
       ),
     );
   }
