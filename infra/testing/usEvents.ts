@@ -1,8 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Command } from '../../command/contract/commands.ts';
 import { decide } from '../../command/contract/decide.ts';
 import { parseUsBillStatus } from '../../command/importers/usBillStatus.ts';
 import { parseUsVote, type UsVoteJson } from '../../command/importers/usVote.ts';
-import { readFileSync } from 'node:fs';
 import { dataPath, readJson } from './realData.ts';
 
 /** Real roll calls as commands / events, e.g. `usVoteCommand('2021/h49')`. */
@@ -14,4 +14,6 @@ export const usVoteEvent = (rel: string) =>
 
 /** A real bill status file as a command, e.g. `usBillCommand('hr/hr1319')`. */
 export const usBillCommand = (rel: string) =>
-  Command.parse(parseUsBillStatus(readFileSync(dataPath(`us/117/bills/${rel}/fdsys_billstatus.xml`), 'utf8')));
+  Command.parse(
+    parseUsBillStatus(readFileSync(dataPath(`us/117/bills/${rel}/fdsys_billstatus.xml`), 'utf8')),
+  );

@@ -1,0 +1,108 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
+export const RESULTS_MD = fileURLToPath(new URL('../RESULTS.md', import.meta.url));
+
+type Spread = { median: number; min: number; max: number; runs: number };
+// biome-ignore lint/suspicious/noExplicitAny: result files are free-form JSON written by the scenarios
+type Json = any;
+
+export const saveResult = (name: string, data: unknown) => {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  writeFileSync(`${RESULTS_DIR}${name}.json`, `${JSON.stringify(data, null, 2)}\n`);
+};
+
+const n = (x: number, digits = 0) =>
+  x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const s = (x: Spread | undefined, digits = 0) =>
+  x
+    ? x.runs > 1
+      ? `${n(x.median, digits)} (${n(x.min, digits)}–${n(x.max, digits)})`
+      : n(x.median, digits)
+    : '–';
+const head = (r: Json) =>
+  `_${r.machine.cores} cores, ${r.machine.cpu}, Node ${r.machine.node}, commit ${r.machine.commit}, ${r.machine.at}_`;
+
+const sections: Record<string, (r: Json) => string[]> = {
+  read: (r) => {
+    const rows = Object.entries(r.closed as Record<string, Json>).map(([name, t]) => {
+      const ratioCeil = t.service.rps.median / t.ceiling.rps.median;
+      const ratioLive = t.service.rps.median / t.liveSql.rps.median;
+      const open = r.open?.[name];
+      return `| ${name} | ${s(t.service.rps)} | ${s(t.ceiling.rps)} | ${s(t.liveSql.rps)} | ${(100 * ratioCeil).toFixed(0)}% | ${ratioLive.toFixed(1)}× | ${open ? `${n(open.latencyMs.p50, 2)} / ${n(open.latencyMs.p99, 2)} @ ${n(open.targetRps)}/s` : '–'} | 5,000 req/s, p99 200 ms |`;
+    });
+    return [
+      `Closed loop, ${r.params.connections} connections, ${r.params.seconds} s per run after ${r.params.warmup} s warm-up, ${r.params.runs} runs alternating targets; medians (min–max). Open loop: fixed arrival rate at half the service's median maximum, latency from the scheduled send time.`,
+      '',
+      '| endpoint | query service req/s | raw node:http ceiling req/s | live SQL baseline req/s | service / ceiling | service / live SQL | open-loop p50 / p99 ms | seed target |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...rows,
+      '',
+      `1,000 concurrent keep-alive connections on vote detail: ${n(r.thousandConnections.rps)} req/s, p99 ${r.thousandConnections.latencyMs.p99} ms, ${r.thousandConnections.errors} errors.`,
+    ];
+  },
+  ingest: (r) => [
+    `Dataset \`${r.params.dataset}\` loaded into an empty system through the bulk path (importer straight to the event log); time until the projector applied the last event. ${r.params.runs} run(s) per log.`,
+    '',
+    '| event log | seconds until queryable | ballots/s | µs per ballot | votes | ballots | bills | members | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...Object.entries(r.summary as Record<string, Json>).map(([log, v]) => {
+      const run = r.runs.find((x: Json) => x.log === log);
+      return `| ${log} | ${s(v.seconds, 1)} | ${s(v.ballotsPerSecond)} | ${s(v.microsecondsPerBallot, 1)} | ${n(run.votes)} | ${n(run.ballots)} | ${n(run.bills)} | ${n(run.members)} | ${r.params.dataset === 'us117' ? '< 15 s' : '< 120 s'} |`;
+    }),
+  ],
+  freshness: (r) => [
+    `New votes posted to the command service at a fixed rate for ${r.params.seconds} s; lag = 202 Accepted → first 200 from the query API (polled every ${r.params.pollMs} ms).`,
+    '',
+    '| event log | rate | lag p50 ms | lag p99 ms | lag max ms | 202 p99 ms | errors | target |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...Object.entries(r.results as Record<string, Record<string, Json>>).flatMap(([log, byRate]) =>
+      Object.values(byRate).map(
+        (v) =>
+          `| ${log} | ${v.rate}/s | ${n(v.lagMs.p50, 1)} | ${n(v.lagMs.p99, 1)} | ${n(v.lagMs.max, 1)} | ${n(v.acceptMs.p99, 1)} | ${v.errors} | p99 < 100 ms at 200/s |`,
+      ),
+    ),
+  ],
+  views: (r) => [
+    `Dataset \`${r.params.dataset}\` (${n(r.ballots)} ballots), ${r.params.runs} runs each.`,
+    '',
+    '| aggregate | full REFRESH CONCURRENTLY ms | incremental: one new roll call applied ms | target |',
+    '| --- | --- | --- | --- |',
+    ...Object.entries(r.refreshMs as Record<string, Spread>).map(
+      ([v, x]) => `| ${v} | ${s(x, 1)} | ${s(r.incrementalVoteMs, 1)} | dashboard < 2,000 ms |`,
+    ),
+    '',
+    'Query plans (EXPLAIN ANALYZE) of the hot read queries are in `results/views.json`.',
+  ],
+  rebuild: (r) => [
+    `Dataset \`${r.params.dataset}\`: ${n(r.events)} events replayed into a shadow schema, compared and switched while the services run.`,
+    '',
+    `| seconds | identical to live | ${'runs'} |`,
+    '| --- | --- | --- |',
+    `| ${s(r.seconds, 1)} | ${r.runs.every((x: Json) => x.report.identical) ? 'yes' : 'no'} | ${r.runs.length} |`,
+  ],
+};
+
+/** Regenerates RESULTS.md from every result file, so the table always matches the committed JSON. */
+export const writeResultsMarkdown = () => {
+  const lines = [
+    '# Benchmark results',
+    '',
+    'Produced by `npm run bench` (see benchmarks/README.md). Shared, noisy 2-core machines: compare ratios measured in the same run; absolute numbers move between runs.',
+    '',
+  ];
+  const files = existsSync(RESULTS_DIR)
+    ? readdirSync(RESULTS_DIR)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+    : [];
+  for (const f of files) {
+    const r = JSON.parse(readFileSync(`${RESULTS_DIR}${f}`, 'utf8'));
+    const name = f.replace(/\.json$/, '');
+    const render = sections[r.scenario];
+    if (!render) continue;
+    lines.push(`## ${name}`, '', head(r), '', ...render(r), '');
+  }
+  writeFileSync(RESULTS_MD, `${lines.join('\n')}\n`);
+};

@@ -1,0 +1,67 @@
+/**
+ * `npm run bench [-- <scenario>...] [--data us117|us110-117] [--quick]`
+ * Scenarios: read, ingest, freshness, views, rebuild (default: all). Writes benchmarks/results/<name>.json
+ * and regenerates benchmarks/RESULTS.md. Needs the services from infra/up.sh (Kafka optional).
+ */
+import { parseArgs } from 'node:util';
+import { machine } from './lib/context.ts';
+import { saveResult, writeResultsMarkdown } from './lib/report.ts';
+import { kafkaAvailable, type LogKind } from './lib/system.ts';
+import { freshnessScenario } from './scenarios/freshness.ts';
+import { ingestScenario } from './scenarios/ingest.ts';
+import { readScenario } from './scenarios/read.ts';
+import { rebuildScenario } from './scenarios/rebuild.ts';
+import { viewsScenario } from './scenarios/views.ts';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { data: { type: 'string', default: 'us117' }, quick: { type: 'boolean', default: false } },
+});
+const ALL = ['read', 'ingest', 'freshness', 'views', 'rebuild'];
+const chosen = positionals.length ? positionals : ALL;
+const unknown = chosen.filter((s) => !ALL.includes(s));
+if (unknown.length) {
+  process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}; choose from ${ALL.join(', ')}\n`);
+  process.exit(2);
+}
+const data = values.data!;
+const quick = values.quick!;
+const logs: LogKind[] = (await kafkaAvailable()) ? ['postgres', 'kafka'] : ['postgres'];
+if (!logs.includes('kafka'))
+  process.stderr.write('note: no Kafka broker reachable; Kafka runs are skipped\n');
+const suffix = data === 'us117' ? '' : `-${data}`;
+
+for (const scenario of chosen) {
+  process.stderr.write(`== ${scenario} (${data}${quick ? ', quick' : ''})\n`);
+  const started = Date.now();
+  const result = await (async () => {
+    switch (scenario) {
+      case 'read':
+        return readScenario({
+          dataset: data,
+          seconds: quick ? 2 : 8,
+          warmup: quick ? 1 : 2,
+          runs: quick ? 1 : 3,
+          connections: 32,
+        });
+      case 'ingest':
+        return ingestScenario({ dataset: data, logs, runs: quick || data !== 'us117' ? 1 : 3 });
+      case 'freshness':
+        return freshnessScenario({ logs, rates: quick ? [50] : [50, 200], seconds: quick ? 3 : 10 });
+      case 'views':
+        return viewsScenario({ dataset: data, runs: quick ? 2 : 5 });
+      case 'rebuild':
+        return rebuildScenario({ dataset: data, runs: quick || data !== 'us117' ? 1 : 3 });
+      default:
+        throw new Error(`unknown scenario ${scenario}`);
+    }
+  })();
+  saveResult(`${scenario}${suffix}${quick ? '-quick' : ''}`, {
+    scenario,
+    machine: machine(),
+    elapsedSeconds: (Date.now() - started) / 1_000,
+    ...result,
+  });
+}
+writeResultsMarkdown();
+process.stderr.write('wrote benchmarks/results/*.json and benchmarks/RESULTS.md\n');

@@ -1,0 +1,145 @@
+import type { ChildProcess } from 'node:child_process';
+import pg from 'pg';
+import { freePort } from '../../infra/testing/stack.ts';
+import { spread } from '../lib/context.ts';
+import { type LoadResult, runLoad, startHelper, stopHelper } from '../lib/processes.ts';
+import { DATASETS, ingestDirect, startSystem, waitForProjection } from '../lib/system.ts';
+
+type Endpoint = { name: string; paths: { path: string; weight: number }[] };
+
+const sample = async (url: string) => {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const ids = async (q: string) => (await c.query<{ id: string }>(q)).rows.map((r) => r.id);
+    return {
+      // A realistic spread: every bill that was voted on, 300 votes and 300 members drawn evenly.
+      bills: await ids('SELECT id FROM rm.bills WHERE NOT stub AND vote_count > 0 ORDER BY id'),
+      votes: await ids('SELECT id FROM rm.votes ORDER BY md5(id) LIMIT 300'),
+      members: await ids('SELECT id FROM rm.members WHERE NOT stub ORDER BY md5(id) LIMIT 300'),
+    };
+  } finally {
+    await c.end();
+  }
+};
+
+const each = (prefix: string, ids: string[]) => ids.map((id) => ({ path: `${prefix}${id}`, weight: 1 }));
+
+/**
+ * Each endpoint against three servers in one run, alternating: the query service, a raw node:http server
+ * returning the same bytes (the ceiling) and the same express stack computing answers with live SQL (the
+ * baseline). Closed loop for maximum throughput; then open loop at half the service's maximum for latency.
+ */
+export const readScenario = async (o: {
+  dataset: string;
+  seconds: number;
+  warmup: number;
+  runs: number;
+  connections: number;
+}) => {
+  const system = await startSystem('postgres');
+  const helpers: ChildProcess[] = [];
+  try {
+    await ingestDirect(system, DATASETS[o.dataset]!);
+    await waitForProjection(system);
+    const ids = await sample(system.db.url);
+    const endpoints: Endpoint[] = [
+      { name: 'bill detail', paths: each('/api/v1/bills/', ids.bills) },
+      { name: 'vote detail', paths: each('/api/v1/votes/', ids.votes) },
+      { name: 'member detail', paths: each('/api/v1/members/', ids.members) },
+      { name: 'bill list', paths: [{ path: '/api/v1/bills?limit=20', weight: 1 }] },
+      { name: 'dashboard', paths: [{ path: '/api/v1/dashboard/summary', weight: 1 }] },
+    ];
+    // The seed's load-test mix (its search share waits for the search endpoint; see RESULTS.md).
+    const mix: Endpoint = {
+      name: 'seed mix (list 10, detail 5, dashboard 2)',
+      paths: [
+        { path: '/api/v1/bills?limit=20', weight: 10 },
+        ...ids.bills.slice(0, 50).map((id) => ({ path: `/api/v1/bills/${id}`, weight: 5 / 50 })),
+        { path: '/api/v1/dashboard/summary', weight: 2 },
+      ],
+    };
+    const all = [...endpoints, mix];
+    const rawPort = await freePort();
+    const livePort = await freePort();
+    const allPaths = [...new Set(all.flatMap((e) => e.paths.map((p) => p.path)))];
+    helpers.push(
+      await startHelper('benchmarks/lib/rawServer.ts', [
+        system.stack.queryUrl,
+        String(rawPort),
+        JSON.stringify(allPaths),
+      ]),
+    );
+    helpers.push(await startHelper('benchmarks/lib/liveSqlServer.ts', [system.db.url, String(livePort)]));
+    const targets = {
+      ceiling: `http://127.0.0.1:${rawPort}`,
+      service: system.stack.queryUrl,
+      liveSql: `http://127.0.0.1:${livePort}`,
+    };
+    const results: Record<string, Record<string, LoadResult[]>> = {};
+    for (let run = 0; run < o.runs; run++) {
+      for (const e of all) {
+        for (const [target, base] of Object.entries(targets)) {
+          const r = await runLoad({
+            mode: 'closed',
+            base,
+            paths: e.paths,
+            connections: o.connections,
+            seconds: o.seconds,
+            warmupSeconds: o.warmup,
+          });
+          const byTarget = results[e.name] ?? {};
+          results[e.name] = byTarget;
+          byTarget[target] = [...(byTarget[target] ?? []), r];
+          process.stderr.write(
+            `  read ${e.name} ${target} run ${run + 1}: ${Math.round(r.rps ?? 0)} req/s p99 ${r.latencyMs.p99} ms\n`,
+          );
+        }
+      }
+    }
+    const closed = Object.fromEntries(
+      Object.entries(results).map(([name, byTarget]) => [
+        name,
+        Object.fromEntries(
+          Object.entries(byTarget).map(([t, rs]) => [
+            t,
+            {
+              rps: spread(rs.map((r) => r.rps ?? 0)),
+              p99Ms: spread(rs.map((r) => r.latencyMs.p99)),
+              errors: rs.reduce((s, r) => s + r.errors, 0),
+            },
+          ]),
+        ),
+      ]),
+    );
+    // Honest latency: a fixed arrival rate at half of the service's measured maximum, per endpoint.
+    const open: Record<string, LoadResult> = {};
+    for (const e of all) {
+      const max = closed[e.name]?.service?.rps.median ?? 100;
+      const rate = Math.max(50, Math.round(max / 2));
+      open[e.name] = await runLoad({
+        mode: 'open',
+        base: targets.service,
+        paths: e.paths,
+        connections: 64,
+        seconds: o.seconds,
+        warmupSeconds: 0,
+        rate,
+      });
+      process.stderr.write(`  open-loop ${e.name} @${rate}/s: p99 ${open[e.name]!.latencyMs.p99} ms\n`);
+    }
+    // Many idle-ish keep-alive clients at once.
+    const thousand = await runLoad({
+      mode: 'closed',
+      base: targets.service,
+      paths: endpoints[1]!.paths,
+      connections: 1_000,
+      seconds: Math.max(3, o.seconds / 2),
+      warmupSeconds: 0,
+    });
+    return { params: o, closed, open, thousandConnections: thousand };
+  } finally {
+    for (const h of helpers) await stopHelper(h);
+    await system.stop();
+  }
+};
