@@ -16,7 +16,11 @@ const sample = async (url: string) => {
       // A realistic spread: every bill that was voted on, 300 votes and 300 members drawn evenly.
       bills: await ids('SELECT id FROM rm.bills WHERE NOT stub AND vote_count > 0 ORDER BY id'),
       votes: await ids('SELECT id FROM rm.votes ORDER BY md5(id) LIMIT 300'),
-      members: await ids('SELECT id FROM rm.members WHERE NOT stub ORDER BY md5(id) LIMIT 300'),
+      members: await ids(
+        `SELECT m.id FROM rm.members m WHERE NOT m.stub
+           AND EXISTS (SELECT 1 FROM rm.voter_stats s WHERE s.voter = ANY(m.aliases) AND s.ballots > 0)
+         ORDER BY md5(m.id) LIMIT 300`,
+      ),
     };
   } finally {
     await c.end();
