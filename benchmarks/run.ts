@@ -47,7 +47,7 @@ for (const scenario of chosen) {
       case 'ingest':
         return ingestScenario({ dataset: data, logs, runs: quick || data !== 'us117' ? 1 : 3 });
       case 'freshness':
-        return freshnessScenario({ logs, rates: quick ? [50] : [50, 200], seconds: quick ? 3 : 10 });
+        return freshnessScenario({ logs, rates: quick ? [20] : [5, 20, 50, 200], seconds: quick ? 3 : 10 });
       case 'views':
         return viewsScenario({ dataset: data, runs: quick ? 2 : 5 });
       case 'rebuild':

@@ -8,17 +8,9 @@
 import autocannon from 'autocannon';
 import * as hdr from 'hdr-histogram-js';
 import { Agent, request } from 'undici';
+import type { LoadSpec } from './processes.ts';
 
-type Spec = {
-  mode: 'closed' | 'open';
-  base: string;
-  paths: { path: string; weight: number }[];
-  connections: number;
-  seconds: number;
-  warmupSeconds: number;
-  rate?: number;
-  headers?: Record<string, string>;
-};
+type Spec = LoadSpec & { headers?: Record<string, string> };
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as Spec;
 const total = spec.paths.reduce((s, p) => s + p.weight, 0);

@@ -53,7 +53,7 @@ const sections: Record<string, (r: Json) => string[]> = {
     }),
   ],
   freshness: (r) => [
-    `New votes posted to the command service at a fixed rate for ${r.params.seconds} s; lag = 202 Accepted → first 200 from the query API (polled every ${r.params.pollMs} ms).`,
+    `New votes posted to the command service at a fixed rate for ${r.params.seconds} s; lag = 202 Accepted → first 200 from the query API (each vote polled every ${r.params.pollMs} ms, at most 16 probes in flight).`,
     '',
     '| event log | rate | lag p50 ms | lag p99 ms | lag max ms | 202 p99 ms | errors | target |',
     '| --- | --- | --- | --- | --- | --- | --- | --- |',

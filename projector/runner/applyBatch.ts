@@ -24,6 +24,20 @@ export const SWITCH_LOCK = 7_254_003;
 
 /** The checkpoint moved under a batch (a rebuild switched schemas): the batch is dropped and re-read. */
 export class StaleBatch extends Error {}
+
+/**
+ * Opens a batch's write: holds the switch lock shared (a rebuild's schema switch waits for us) and locks the
+ * checkpoint row, failing if it is not where the batch was read from (compare-and-set).
+ */
+export const claimCheckpoint = async (client: pg.ClientBase, cursor: Cursor, expectedNext: number | null) => {
+  await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SWITCH_LOCK]);
+  const current = await client.query<{ next_offset: number }>(
+    'SELECT next_offset FROM projector.checkpoints WHERE consumer = $1 AND source = $2 AND partition = $3 FOR UPDATE',
+    [cursor.consumer, cursor.source, cursor.partition],
+  );
+  if ((current.rows[0]?.next_offset ?? null) !== expectedNext)
+    throw new StaleBatch('checkpoint moved; re-reading');
+};
 const NOTIFY_LIMIT = 7_500;
 
 type DeadLetter = { raw: RawEvent; reason: string };
@@ -79,13 +93,7 @@ export const applyBatch = async (
   expectedNext: number | null,
 ) => {
   if (raws.length === 0) return { applied: 0, dead: 0 };
-  await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SWITCH_LOCK]);
-  const current = await client.query<{ next_offset: number }>(
-    'SELECT next_offset FROM projector.checkpoints WHERE consumer = $1 AND source = $2 AND partition = $3 FOR UPDATE',
-    [cursor.consumer, cursor.source, cursor.partition],
-  );
-  if ((current.rows[0]?.next_offset ?? null) !== expectedNext)
-    throw new StaleBatch('checkpoint moved; re-reading');
+  await claimCheckpoint(client, cursor, expectedNext);
   const { events, dead } = decode(raws);
   const votes: (VoteRecorded & { position: string })[] = [];
   const members: MemberRecorded[] = [];

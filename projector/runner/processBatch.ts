@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { inTransaction } from '../../infra/kernel/db.ts';
-import { applyBatch, type Cursor, type RawEvent, StaleBatch, SWITCH_LOCK } from './applyBatch.ts';
+import { applyBatch, type Cursor, claimCheckpoint, type RawEvent, StaleBatch } from './applyBatch.ts';
 
 /** Connection loss, shutdowns, deadlocks, resource limits: retry the batch later; never dead-letter for these. */
 export const isTransient = (err: unknown) => {
@@ -18,13 +18,7 @@ const deadLetter = (
   expectedNext: number | null,
 ) =>
   inTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SWITCH_LOCK]);
-    const current = await client.query<{ next_offset: number }>(
-      'SELECT next_offset FROM projector.checkpoints WHERE consumer = $1 AND source = $2 AND partition = $3 FOR UPDATE',
-      [cursor.consumer, cursor.source, cursor.partition],
-    );
-    if ((current.rows[0]?.next_offset ?? null) !== expectedNext)
-      throw new StaleBatch('checkpoint moved; re-reading');
+    await claimCheckpoint(client, cursor, expectedNext);
     await client.query(
       `INSERT INTO projector.dead_letters (consumer, source, position, event_id, payload, reason)
        VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (consumer, source, position) DO NOTHING`,
