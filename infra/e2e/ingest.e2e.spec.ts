@@ -32,7 +32,6 @@ const ingest = (args: string[], env: NodeJS.ProcessEnv) =>
     child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
 
-// biome-ignore lint/suspicious/noExplicitAny: documents are asserted field by field
 type Json = any;
 
 describe('ingest real source files through the CLI and the running services', function () {

@@ -9,7 +9,6 @@ import { type Stack, startStack } from '../testing/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../testing/testDatabase.ts';
 import { usBillCommand, usVoteCommand } from '../testing/usEvents.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: documents are asserted field by field
 type Json = any;
 
 const ROLL_CALLS = ['2021/h48', '2021/h49', '2021/h72', '2021/s419', '2021/h1'];
