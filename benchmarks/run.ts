@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <scenario>...] [--data us117|us110-117] [--quick]`
+ * `npm run bench [-- <scenario>...] [--data us117|us110-117] [--log postgres|kafka] [--quick]`
  * Scenarios: read, ingest, freshness, views, rebuild (default: all). Writes benchmarks/results/<name>.json
  * and regenerates benchmarks/RESULTS.md. Needs the services from infra/up.sh (Kafka optional).
  */
@@ -15,7 +15,11 @@ import { viewsScenario } from './scenarios/views.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { data: { type: 'string', default: 'us117' }, quick: { type: 'boolean', default: false } },
+  options: {
+    data: { type: 'string', default: 'us117' },
+    quick: { type: 'boolean', default: false },
+    log: { type: 'string' },
+  },
 });
 const ALL = ['read', 'ingest', 'freshness', 'views', 'rebuild'];
 const chosen = positionals.length ? positionals : ALL;
@@ -26,7 +30,8 @@ if (unknown.length) {
 }
 const data = values.data!;
 const quick = values.quick!;
-const logs: LogKind[] = (await kafkaAvailable()) ? ['postgres', 'kafka'] : ['postgres'];
+const available: LogKind[] = (await kafkaAvailable()) ? ['postgres', 'kafka'] : ['postgres'];
+const logs = values.log ? available.filter((l) => l === values.log) : available;
 if (!logs.includes('kafka'))
   process.stderr.write('note: no Kafka broker reachable; Kafka runs are skipped\n');
 const suffix = data === 'us117' ? '' : `-${data}`;
