@@ -30,4 +30,9 @@ describe('decide (command -> event)', () => {
     expect(decide(corrected, meta).eventId).to.not.equal(decide(original, meta).eventId);
     expect(decide(corrected, meta).streamId).to.equal(decide(original, meta).streamId);
   });
+
+  it('accepts the long vote types real roll calls carry (Senate 2007 roll 335 runs past 200 characters)', () => {
+    const long = { ...h49(), data: { ...h49().data, voteType: 'On the Motion '.repeat(30) } };
+    expect(Command.safeParse(long).success).to.equal(true);
+  });
 });

@@ -38,7 +38,7 @@ export const VoteData = z.object({
   question: text(5_000),
   subject: optionalText(5_000),
   category: optionalText(100),
-  voteType: optionalText(200),
+  voteType: optionalText(2_000),
   result: text(200),
   requires: optionalText(50),
   bill: z
