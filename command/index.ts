@@ -1,31 +1,19 @@
 import type { AddressInfo } from 'node:net';
-import { createPgPool, withCredentials } from '../infra/kernel/db.ts';
-import { createKafka } from '../infra/kernel/kafka.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
 import { isMain, onShutdown } from '../infra/kernel/main.ts';
 import { createCommandApp } from './app.ts';
 import { type CommandConfig, loadCommandConfig } from './config.ts';
-import { createKafkaEventLog } from './log/kafkaEventLog.ts';
-import { createPgEventLog } from './log/pgEventLog.ts';
+import { openEventLog } from './log/openEventLog.ts';
 
 /** Starts the command service; returns its URL and a stop function. */
 export const startCommandService = async (config: CommandConfig) => {
   const logger = createLogger('command', config.LOG_LEVEL);
-  const pool = createPgPool({
-    connectionString:
-      config.COMMAND_DATABASE_URL ??
-      withCredentials(config.DATABASE_URL, 'openpolicy_command', config.COMMAND_DB_PASSWORD),
+  const { pool, log } = await openEventLog(config, {
+    logger,
     applicationName: 'openpolicy-command',
-    max: 10,
+    clientId: config.KAFKA_CLIENT_ID,
+    maxConnections: 10,
   });
-  const log = config.KAFKA_BROKERS
-    ? await createKafkaEventLog({
-        kafka: createKafka(config.KAFKA_CLIENT_ID, config.KAFKA_BROKERS, logger),
-        pool,
-        topic: config.KAFKA_TOPIC,
-        partitions: config.KAFKA_PARTITIONS,
-      })
-    : createPgEventLog(pool);
   const app = createCommandApp({
     pool,
     log,

@@ -1,9 +1,6 @@
-import { createPgPool, withCredentials } from '../../infra/kernel/db.ts';
-import { createKafka } from '../../infra/kernel/kafka.ts';
 import { createLogger } from '../../infra/kernel/logger.ts';
 import { loadCommandConfig } from '../config.ts';
-import { createKafkaEventLog } from '../log/kafkaEventLog.ts';
-import { createPgEventLog } from '../log/pgEventLog.ts';
+import { openEventLog } from '../log/openEventLog.ts';
 import { createDirectSink } from './directSink.ts';
 import { type Sink, sleep } from './sink.ts';
 
@@ -13,34 +10,16 @@ import { type Sink, sleep } from './sink.ts';
  */
 export const openDirectSink = async (env: NodeJS.ProcessEnv): Promise<Sink & { kind: string }> => {
   const config = loadCommandConfig(env);
-  const pool = createPgPool({
-    connectionString:
-      config.COMMAND_DATABASE_URL ??
-      withCredentials(config.DATABASE_URL, 'openpolicy_command', config.COMMAND_DB_PASSWORD),
+  const { pool, log } = await openEventLog(config, {
+    logger: createLogger('ingest', config.LOG_LEVEL),
     applicationName: 'openpolicy-ingest',
-    max: 4,
+    clientId: 'openpolicy-ingest',
+    maxConnections: 4,
     statementTimeoutMs: 120_000,
   });
-  try {
-    const log = config.KAFKA_BROKERS
-      ? await createKafkaEventLog({
-          kafka: createKafka(
-            'openpolicy-ingest',
-            config.KAFKA_BROKERS,
-            createLogger('ingest', config.LOG_LEVEL),
-          ),
-          pool,
-          topic: config.KAFKA_TOPIC,
-          partitions: config.KAFKA_PARTITIONS,
-        })
-      : createPgEventLog(pool);
-    const close = async () => {
-      await log.close();
-      await pool.end();
-    };
-    return { kind: log.kind, ...createDirectSink({ log, now: () => new Date(), sleep, close }) };
-  } catch (err) {
+  const close = async () => {
+    await log.close();
     await pool.end();
-    throw err;
-  }
+  };
+  return { kind: log.kind, ...createDirectSink({ log, now: () => new Date(), sleep, close }) };
 };

@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { BadRequest } from '../../infra/kernel/errors.ts';
 import type { Documents } from '../documents.ts';
 import { decodeCursor, encodeCursor, pageBody } from '../http/cursor.ts';
+import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
-import { cacheKey, idParam, queryParams } from '../http/params.ts';
-import { DETAIL_CACHE, LIST_CACHE, type Serve } from '../http/serve.ts';
+import { cacheKey, queryParams } from '../http/params.ts';
+import { LIST_CACHE, type Serve } from '../http/serve.ts';
 import { BILL_SORTS } from './billList.ts';
 
 export const MAX_PAGE = 100;
@@ -138,16 +139,7 @@ export const billRoutes = (docs: Documents, serve: Serve) => {
   );
   r.get(
     '/api/v1/bills/:id',
-    handle(async (req, res) => {
-      const id = idParam(req, 'bill');
-      await serve(req, res, {
-        key: `/api/v1/bills/${id}`,
-        tags: [`bill:${id}`],
-        policy: DETAIL_CACHE,
-        notFound: `no bill '${id}'`,
-        load: () => docs.bill(id),
-      });
-    }),
+    detailRoute(serve, 'bill', '/api/v1/bills', (id) => docs.bill(id)),
   );
   return r;
 };

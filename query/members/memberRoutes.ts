@@ -2,9 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Documents } from '../documents.ts';
 import { decodeCursor, encodeCursor, pageBody } from '../http/cursor.ts';
+import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
 import { cacheKey, idParam, queryParams } from '../http/params.ts';
-import { DETAIL_CACHE, LIST_CACHE, type Serve } from '../http/serve.ts';
+import { LIST_CACHE, type Serve } from '../http/serve.ts';
 
 const RecordQuery = z
   .object({
@@ -20,16 +21,7 @@ export const memberRoutes = (docs: Documents, serve: Serve) => {
   const r = Router();
   r.get(
     '/api/v1/members/:id',
-    handle(async (req, res) => {
-      const id = idParam(req, 'member');
-      await serve(req, res, {
-        key: `/api/v1/members/${id}`,
-        tags: [`member:${id}`, 'members'],
-        policy: DETAIL_CACHE,
-        notFound: `no member '${id}'`,
-        load: () => docs.member(id),
-      });
-    }),
+    detailRoute(serve, 'member', '/api/v1/members', (id) => docs.member(id), ['members']),
   );
   r.get(
     '/api/v1/members/:id/votes',

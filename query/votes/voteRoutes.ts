@@ -2,9 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { Documents } from '../documents.ts';
 import { decodeCursor, encodeCursor, pageBody } from '../http/cursor.ts';
+import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
-import { cacheKey, idParam, queryParams } from '../http/params.ts';
-import { DETAIL_CACHE, LIST_CACHE, type Serve } from '../http/serve.ts';
+import { cacheKey, queryParams } from '../http/params.ts';
+import { LIST_CACHE, type Serve } from '../http/serve.ts';
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const token = z.string().min(1).max(200);
@@ -57,16 +58,7 @@ export const voteRoutes = (docs: Documents, serve: Serve) => {
   );
   r.get(
     '/api/v1/votes/:id',
-    handle(async (req, res) => {
-      const id = idParam(req, 'vote');
-      await serve(req, res, {
-        key: `/api/v1/votes/${id}`,
-        tags: [`vote:${id}`],
-        policy: DETAIL_CACHE,
-        notFound: `no vote '${id}'`,
-        load: () => docs.vote(id),
-      });
-    }),
+    detailRoute(serve, 'vote', '/api/v1/votes', (id) => docs.vote(id)),
   );
   return r;
 };
