@@ -7,6 +7,8 @@ import {
   Jurisdiction,
   MemberRef,
   optionalText,
+  RollCallNumber,
+  RollCallYear,
   text,
 } from '../contract/primitives.ts';
 
@@ -33,15 +35,9 @@ const Action = z.object({
 /** A roll call on this bill, by the vote's own natural key (as in VoteData), so bill and vote join exactly. */
 const RecordedVote = z.object({
   session: text(20),
-  year: z.coerce
-    .number()
-    .int()
-    .min(1789)
-    .max(2200)
-    .nullish()
-    .transform((v) => v ?? null),
+  year: RollCallYear,
   chamber: Chamber,
-  number: z.coerce.number().int().positive().max(1_000_000),
+  number: RollCallNumber,
   date: IsoDateTime.nullish().transform((v) => v ?? null),
 });
 

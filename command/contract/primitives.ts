@@ -22,6 +22,16 @@ export const IsoDateTime = z
     'expected an ISO-8601 date or date-time',
   );
 
+/** A roll call's number within its chamber and year (US) or session (Canada). */
+export const RollCallNumber = z.coerce.number().int().positive().max(1_000_000);
+export const RollCallYear = z.coerce
+  .number()
+  .int()
+  .min(1789)
+  .max(2200)
+  .nullish()
+  .transform((v) => v ?? null);
+
 /** Lower/upper house, neutral across jurisdictions; `chamberName` keeps the legislature's own word. */
 export const Chamber = z.enum(['lower', 'upper', 'joint']);
 export type Chamber = z.infer<typeof Chamber>;

@@ -1,6 +1,15 @@
 import { z } from 'zod/v4';
 import { billId, voteId } from '../contract/ids.ts';
-import { Chamber, IsoDateTime, Jurisdiction, MemberRef, optionalText, text } from '../contract/primitives.ts';
+import {
+  Chamber,
+  IsoDateTime,
+  Jurisdiction,
+  MemberRef,
+  optionalText,
+  RollCallNumber,
+  RollCallYear,
+  text,
+} from '../contract/primitives.ts';
 
 /** How a ballot counts, whatever the legislature calls it (Aye, Guilty, Paired, a Speaker candidate...). */
 export const PositionClass = z.enum(['yea', 'nay', 'present', 'not_voting', 'paired', 'other']);
@@ -26,14 +35,8 @@ export const VoteData = z.object({
   session: text(20),
   chamber: Chamber,
   chamberName: text(100),
-  number: z.coerce.number().int().positive().max(1_000_000),
-  year: z.coerce
-    .number()
-    .int()
-    .min(1789)
-    .max(2200)
-    .nullish()
-    .transform((v) => v ?? null),
+  number: RollCallNumber,
+  year: RollCallYear,
   date: IsoDateTime,
   question: text(5_000),
   subject: optionalText(5_000),

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { BadRequest } from '../../infra/kernel/errors.ts';
 import type { Documents } from '../documents.ts';
-import { decodeCursor, encodeCursor, pageBody } from '../http/cursor.ts';
+import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
 import { cacheKey, queryParams } from '../http/params.ts';
@@ -101,16 +101,12 @@ export const billRoutes = (docs: Documents, serve: Serve) => {
             after ? { value: after[1], id: after[2] } : null,
             limit,
           );
-          const page = rows.slice(0, limit);
-          const last = page.at(-1);
-          const next = rows.length > limit && last ? encodeCursor([sort, last.sort_value, last.id]) : null;
-          return {
-            body: pageBody(
-              page.map((row) => row.list_item),
-              next,
-              limit,
-            ),
-          };
+          return keysetPage(
+            rows,
+            limit,
+            (row) => row.list_item,
+            (row) => [sort, row.sort_value, row.id],
+          );
         },
       });
     }),

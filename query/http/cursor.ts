@@ -14,6 +14,22 @@ export const decodeCursor = <S extends z.ZodTypeAny>(cursor: string, schema: S):
   }
 };
 
+/**
+ * A keyset page from rows fetched with LIMIT limit+1: the extra row only says there is a next page, whose
+ * cursor is built from the last row shown.
+ */
+export const keysetPage = <R>(
+  rows: readonly R[],
+  limit: number,
+  item: (row: R) => string,
+  cursorOf: (row: R) => unknown,
+) => {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  const next = rows.length > limit && last !== undefined ? encodeCursor(cursorOf(last)) : null;
+  return { body: pageBody(page.map(item), next, limit) };
+};
+
 /** Assembles a page from precomputed JSON items without parsing them. */
 export const pageBody = (items: readonly string[], nextCursor: string | null, limit: number) =>
   `{"items":[${items.join(',')}],"nextCursor":${JSON.stringify(nextCursor)},"limit":${limit}}`;

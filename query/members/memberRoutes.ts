@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Documents } from '../documents.ts';
-import { decodeCursor, encodeCursor, pageBody } from '../http/cursor.ts';
+import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
 import { cacheKey, idParam, queryParams } from '../http/params.ts';
@@ -42,17 +42,15 @@ export const memberRoutes = (docs: Documents, serve: Serve) => {
             after ? { date: after[0], voteId: after[1] } : null,
             q.limit,
           );
-          const page = ballots.slice(0, q.limit);
-          const votes = new Map(
-            (await docs.voteItems(page.map((b) => b.vote_id))).map((v) => [v.id, v.list_item]),
-          );
-          const items = page.map(
+          const shown = ballots.slice(0, q.limit).map((b) => b.vote_id);
+          const votes = new Map((await docs.voteItems(shown)).map((v) => [v.id, v.list_item]));
+          return keysetPage(
+            ballots,
+            q.limit,
             (b) =>
               `{"position":${JSON.stringify(b.position)},"party":${JSON.stringify(b.party)},"withParty":${JSON.stringify(b.with_party)},"vote":${votes.get(b.vote_id) ?? 'null'}}`,
+            (b) => [b.voted_at, b.vote_id],
           );
-          const last = page.at(-1);
-          const next = ballots.length > q.limit && last ? encodeCursor([last.voted_at, last.vote_id]) : null;
-          return { body: pageBody(items, next, q.limit) };
         },
       });
     }),

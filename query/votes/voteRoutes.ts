@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import type { Documents } from '../documents.ts';
-import { decodeCursor, encodeCursor, pageBody } from '../http/cursor.ts';
+import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
 import { cacheKey, queryParams } from '../http/params.ts';
@@ -42,16 +42,12 @@ export const voteRoutes = (docs: Documents, serve: Serve) => {
         notFound: 'no votes',
         load: async () => {
           const rows = await docs.votePage(filters, after ? { date: after[0], id: after[1] } : null, limit);
-          const page = rows.slice(0, limit);
-          const last = page.at(-1);
-          const next = rows.length > limit && last ? encodeCursor([last.voted_at, last.id]) : null;
-          return {
-            body: pageBody(
-              page.map((row) => row.list_item),
-              next,
-              limit,
-            ),
-          };
+          return keysetPage(
+            rows,
+            limit,
+            (row) => row.list_item,
+            (row) => [row.voted_at, row.id],
+          );
         },
       });
     }),
