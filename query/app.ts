@@ -12,11 +12,15 @@ import { requestId } from './http/requestId.ts';
 import { directServe, type Serve } from './http/serve.ts';
 import { memberRoutes } from './members/memberRoutes.ts';
 import { httpMetrics } from './metrics/httpMetrics.ts';
+import type { SearchEngine } from './search/engine.ts';
+import { searchRoutes } from './search/searchRoutes.ts';
 import { createQueryMetrics, type QueryMetrics } from './metrics/queryMetrics.ts';
 import { voteRoutes } from './votes/voteRoutes.ts';
 
 export type QueryAppDeps = Readonly<{
   docs: Documents;
+  /** Full-text search over bills and votes; absent: no search routes. */
+  search?: SearchEngine;
   logger: Logger;
   ping: () => Promise<void>;
   serve?: Serve;
@@ -70,6 +74,8 @@ export const createQueryApp = (deps: QueryAppDeps) => {
     app.use('/api', rateLimit({ ...limit, onLimited: () => metrics.rateLimited.inc() }));
   }
   const serve = deps.serve ?? directServe;
+  // Before the bill and vote routes, which would take `search` for an id.
+  if (deps.search) app.use(searchRoutes(deps.search, serve));
   app.use(billRoutes(deps.docs, serve));
   app.use(voteRoutes(deps.docs, serve));
   app.use(memberRoutes(deps.docs, serve));

@@ -16,6 +16,7 @@ import { createReadPool } from './db.ts';
 import { createDocuments } from './documents.ts';
 import { createCachedServe } from './http/cachedServe.ts';
 import { createQueryMetrics } from './metrics/queryMetrics.ts';
+import { createPgSearch } from './search/pgSearch.ts';
 
 /** Default Redis prefix: one namespace per database, so deployments and test databases never share keys. */
 const redisPrefix = (databaseUrl: string) =>
@@ -73,6 +74,7 @@ export const startQueryService = async (config: QueryConfig) => {
   metrics.attach({ cache, freshness, listening: feed.listening, poolState: () => pool.state() });
   const app = createQueryApp({
     docs: createDocuments(pool),
+    search: createPgSearch(pool),
     logger,
     ping: async () => {
       await pool.query(sql.unsafe`SELECT 1`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Command } from '../../command/contract/commands.ts';
 import { decide } from '../../command/contract/decide.ts';
 import { parseUsBillStatus } from '../../command/importers/usBillStatus.ts';
@@ -17,3 +17,11 @@ export const usBillCommand = (rel: string) =>
   Command.parse(
     parseUsBillStatus(readFileSync(dataPath(`us/117/bills/${rel}/fdsys_billstatus.xml`), 'utf8')),
   );
+
+/** Every bill status file under us/117/bills (776 real bills of the 117th Congress) as commands. */
+export const usBillCommands = () =>
+  readdirSync(dataPath('us/117/bills')).flatMap((type) =>
+    readdirSync(dataPath(`us/117/bills/${type}`)).map((bill) => usBillCommand(`${type}/${bill}`)),
+  );
+
+export const asEvent = (command: Command) => decide(command, { recordedAt: new Date().toISOString() });

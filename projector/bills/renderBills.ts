@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { BillRecorded } from '../../command/bill/bill.ts';
 import { memberAlias } from '../../command/contract/ids.ts';
 import { toDoc } from '../document.ts';
+import { type BillSearchRow, billSearchRow, indexBills } from '../search/billSearch.ts';
 import { jsonRows } from '../sql.ts';
 import { billDocument, type VoteSummary } from './billDocument.ts';
 
@@ -40,6 +41,7 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
     yea_total: 'int',
     nay_total: 'int',
   });
+  const searchRows: BillSearchRow[] = [];
   for (const r of rows) {
     const stubTitle = r.votes.find((v) => v.billTitle)?.billTitle ?? null;
     const votes = r.votes.map(({ billTitle: _t, ...v }) => v);
@@ -49,6 +51,9 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
       { yea: 0, nay: 0 },
     );
     const sponsorRef = r.data?.sponsor?.ref;
+    const becameLaw = (r.data?.laws.length ?? 0) > 0 || r.data?.status === 'enacted';
+    // A stub (a bill known only from a roll call) is not searchable until its record arrives.
+    if (r.data) searchRows.push(billSearchRow(document, latestActionDate, becameLaw));
     const doc = toDoc(document);
     rowsOut.push([
       r.id,
@@ -67,7 +72,7 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
       r.data?.policyArea ?? null,
       r.data?.subjects ?? [],
       sponsorRef && r.data ? memberAlias(r.data.jurisdiction, sponsorRef) : null,
-      (r.data?.laws.length ?? 0) > 0 || r.data?.status === 'enacted',
+      becameLaw,
       totals.yea,
       totals.nay,
     ]);
@@ -86,4 +91,5 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
        nay_total = EXCLUDED.nay_total`,
     [rowsOut.param()],
   );
+  await indexBills(client, searchRows);
 };

@@ -3,12 +3,14 @@ import type pg from 'pg';
 /** Every table the projector writes (documents and the state they are rendered from). */
 export const READ_MODEL_TABLES = [
   'ballots',
+  'bill_search',
   'bill_state',
   'bills',
   'member_aliases',
   'member_state',
   'members',
   'party_stats',
+  'search_words',
   'voter_stats',
   'votes',
 ] as const;

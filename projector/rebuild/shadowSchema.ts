@@ -1,6 +1,7 @@
 import type pg from 'pg';
 
 const IDENT = /^[a-z_][a-z0-9_]*$/;
+const RELOPTION = /^[a-z_]+=[a-z0-9_.]+$/;
 const ident = (name: string) => {
   if (!IDENT.test(name)) throw new Error(`invalid identifier ${name}`);
   return name;
@@ -14,13 +15,19 @@ export const createShadowSchema = async (client: pg.ClientBase, source: string, 
   const [src, dst] = [ident(source), ident(target)];
   await client.query(`DROP SCHEMA IF EXISTS ${dst} CASCADE`);
   await client.query(`CREATE SCHEMA ${dst}`);
-  const tables = await client.query<{ name: string }>(
-    `SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const tables = await client.query<{ name: string; reloptions: string[] | null }>(
+    `SELECT c.relname AS name, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY c.relname`,
     [src],
   );
-  for (const { name } of tables.rows) {
+  for (const { name, reloptions } of tables.rows) {
     await client.query(`CREATE TABLE ${dst}.${ident(name)} (LIKE ${src}.${ident(name)} INCLUDING ALL)`);
+    // LIKE copies columns' storage but not the table's options (toast_tuple_target, fillfactor...).
+    const options = (reloptions ?? []).map((o) => {
+      if (!RELOPTION.test(o)) throw new Error(`unexpected table option ${o}`);
+      return o;
+    });
+    if (options.length) await client.query(`ALTER TABLE ${dst}.${ident(name)} SET (${options.join(', ')})`);
   }
   const views = await client.query<{ name: string; definition: string; owner: string }>(
     `SELECT c.relname AS name, pg_get_viewdef(c.oid) AS definition, pg_get_userbyid(c.relowner) AS owner

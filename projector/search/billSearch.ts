@@ -1,0 +1,173 @@
+import type pg from 'pg';
+import type { billDocument } from '../bills/billDocument.ts';
+import { jsonRows } from '../sql.ts';
+
+type BillDocument = ReturnType<typeof billDocument>['document'];
+
+const US_LABELS: Record<string, string> = {
+  hr: 'H.R.',
+  s: 'S.',
+  hres: 'H.Res.',
+  sres: 'S.Res.',
+  hjres: 'H.J.Res.',
+  sjres: 'S.J.Res.',
+  hconres: 'H.Con.Res.',
+  sconres: 'S.Con.Res.',
+};
+
+/** The number as the legislature prints it: "H.R. 1319" (US), "C-11" (Canada). */
+export const billLabel = (jurisdiction: string, type: string | null, number: string | null) => {
+  if (!type || !number) return null;
+  if (jurisdiction === 'us') return `${US_LABELS[type] ?? type.toUpperCase()} ${number}`;
+  return `${type.toUpperCase()}-${number}`;
+};
+
+/** Every other English title once (short, popular, as passed...), capped: NDAA-sized bills carry hundreds. */
+const otherTitles = (d: BillDocument) => {
+  const seen = new Set([d.title.toLowerCase()]);
+  const out: string[] = [];
+  for (const t of d.titles) {
+    const key = t.text.toLowerCase();
+    if (t.lang !== 'en' || seen.has(key)) continue;
+    seen.add(key);
+    out.push(t.text);
+    if (out.length === 30) break;
+  }
+  return out.join(' | ');
+};
+
+export type BillSearchRow = ReturnType<typeof billSearchRow>;
+
+/**
+ * What search needs of a bill, from its rendered document: the filter columns, the searchable text and the
+ * hit a result list shows (highlights are added per query). Pure.
+ */
+export const billSearchRow = (d: BillDocument, latestActionDate: string | null, becameLaw: boolean) => {
+  const label = billLabel(d.jurisdiction ?? '', d.type, d.number);
+  const compact = d.type && d.number ? `${d.type}${d.number} ${d.type} ${d.number}`.toLowerCase() : '';
+  const hit = {
+    id: d.id,
+    label,
+    title: d.title,
+    status: d.status,
+    session: d.session,
+    chamber: d.originChamber,
+    introducedDate: d.introducedDate,
+    latestActionDate,
+    sponsor: d.sponsor ? { name: d.sponsor.name, party: d.sponsor.party } : null,
+    policyArea: d.policyArea,
+    becameLaw,
+    voteCount: d.voteCount,
+  };
+  return {
+    id: d.id,
+    session: d.session ?? d.id.split('-')[1] ?? '',
+    chamber: d.originChamber,
+    status: d.status,
+    policyArea: d.policyArea,
+    sponsorParty: d.sponsor?.party ?? null,
+    becameLaw,
+    introducedDate: d.introducedDate,
+    latestActionDate,
+    voteCount: d.voteCount,
+    keys: [compact, label ?? ''].join(' ').trim(),
+    title: d.title,
+    otherTitles: otherTitles(d),
+    summary: d.summary?.text ?? null,
+    subjects: [d.policyArea, ...d.subjects].filter(Boolean).join('; '),
+    hit: JSON.stringify(hit),
+  };
+};
+
+// Words of four letters or more, as the spelling dictionary keeps them (the D weight holds unstemmed words).
+const WORDS_OF = `unnest(tsvector_to_array(ts_filter(document, '{d}'))) AS word`;
+const DICTIONARY_WORD = `word ~ '^[a-z]{4,}$'`;
+
+/**
+ * Upserts the search rows of re-rendered bills in the batch's transaction, and keeps the spelling dictionary
+ * equal to a fresh count: the words of a bill whose text changed are subtracted before and added after.
+ */
+export const indexBills = async (client: pg.ClientBase, rows: readonly BillSearchRow[]) => {
+  if (rows.length === 0) return;
+  const ids = rows.map((r) => r.id);
+  const before = await client.query<{ id: string; text: string }>(
+    `SELECT id, title || E'\\n' || coalesce(summary, '') AS text FROM bill_search WHERE id = ANY($1::text[])`,
+    [ids],
+  );
+  const oldText = new Map(before.rows.map((r) => [r.id, r.text]));
+  const textChanged = rows
+    .filter((r) => oldText.get(r.id) !== `${r.title}\n${r.summary ?? ''}`)
+    .map((r) => r.id);
+  const removed = textChanged.filter((id) => oldText.has(id));
+  let decremented: string[] = [];
+  if (removed.length) {
+    const r = await client.query<{ word: string }>(
+      `UPDATE search_words w SET ndoc = w.ndoc - o.n
+       FROM (SELECT word, count(*)::int AS n FROM bill_search, ${WORDS_OF}
+             WHERE id = ANY($1::text[]) AND ${DICTIONARY_WORD} GROUP BY word) o
+       WHERE w.word = o.word RETURNING w.word`,
+      [removed],
+    );
+    decremented = r.rows.map((x) => x.word);
+  }
+  const out = jsonRows({
+    id: 'text',
+    session: 'text',
+    chamber: 'text',
+    status: 'text',
+    policy_area: 'text',
+    sponsor_party: 'text',
+    became_law: 'boolean',
+    introduced_date: 'date',
+    latest_action_date: 'date',
+    vote_count: 'int',
+    keys: 'text',
+    title: 'text',
+    other_titles: 'text',
+    summary: 'text',
+    subjects: 'text',
+    hit: 'text',
+  });
+  for (const r of rows) {
+    out.push([
+      r.id,
+      r.session,
+      r.chamber,
+      r.status,
+      r.policyArea,
+      r.sponsorParty,
+      r.becameLaw,
+      r.introducedDate,
+      r.latestActionDate,
+      r.voteCount,
+      r.keys,
+      r.title,
+      r.otherTitles,
+      r.summary,
+      r.subjects,
+      r.hit,
+    ]);
+  }
+  await client.query(
+    `INSERT INTO bill_search (${out.names()}) SELECT ${out.columns()} FROM ${out.source(1)}
+     ON CONFLICT (id) DO UPDATE SET session = EXCLUDED.session, chamber = EXCLUDED.chamber,
+       status = EXCLUDED.status, policy_area = EXCLUDED.policy_area, sponsor_party = EXCLUDED.sponsor_party,
+       became_law = EXCLUDED.became_law, introduced_date = EXCLUDED.introduced_date,
+       latest_action_date = EXCLUDED.latest_action_date, vote_count = EXCLUDED.vote_count, keys = EXCLUDED.keys,
+       title = EXCLUDED.title, other_titles = EXCLUDED.other_titles,
+       summary = EXCLUDED.summary, subjects = EXCLUDED.subjects, hit = EXCLUDED.hit`,
+    [out.param()],
+  );
+  if (textChanged.length) {
+    await client.query(
+      `INSERT INTO search_words (word, ndoc)
+       SELECT word, count(*)::int FROM bill_search, ${WORDS_OF}
+       WHERE id = ANY($1::text[]) AND ${DICTIONARY_WORD} GROUP BY word
+       ON CONFLICT (word) DO UPDATE SET ndoc = search_words.ndoc + EXCLUDED.ndoc`,
+      [textChanged],
+    );
+  }
+  if (decremented.length) {
+    await client.query(`DELETE FROM search_words WHERE word = ANY($1::text[]) AND ndoc <= 0`, [decremented]);
+  }
+};

@@ -1,0 +1,156 @@
+import { Router } from 'express';
+import { z } from 'zod/v4';
+import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { handle } from '../http/handle.ts';
+import { cacheKey, queryParams } from '../http/params.ts';
+import { LIST_CACHE, type Serve } from '../http/serve.ts';
+import { BILL_FACETS, type SearchEngine, type SearchPage, VOTE_FACETS } from './engine.ts';
+
+export const MAX_SEARCH_PAGE = 50;
+/** Relevance pages are offsets; past this depth a refined query serves better than paging. */
+export const MAX_SEARCH_OFFSET = 1_000;
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
+const CHAMBERS: Record<string, string> = {
+  lower: 'lower',
+  upper: 'upper',
+  house: 'lower',
+  commons: 'lower',
+  senate: 'upper',
+};
+
+/** `a,b`: any of the values. Values are sorted so that the same filter in any order is one cache entry. */
+const anyOf = (each: z.ZodType<string, string> = z.string().min(1).max(200)) =>
+  z
+    .string()
+    .max(2_000)
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(z.array(each).min(1).max(20))
+    .transform((values) => [...new Set(values)].sort());
+
+const chamber = anyOf(
+  z
+    .string()
+    .transform((s) => CHAMBERS[s.toLowerCase()] ?? s)
+    .pipe(z.enum(['lower', 'upper'], { message: 'expected lower, upper (or house, commons, senate)' })),
+);
+
+const facetList = <T extends readonly [string, ...string[]]>(names: T) =>
+  z
+    .string()
+    .max(500)
+    .transform((s) => s.split(',').filter(Boolean))
+    .pipe(z.array(z.enum(names)))
+    .transform((f) => [...new Set(f)].sort());
+
+const common = {
+  q: z.string().max(200).default(''),
+  limit: z.coerce.number().int().min(1).max(MAX_SEARCH_PAGE).default(20),
+  cursor: z.string().max(100).optional(),
+};
+
+export const BillSearchQuery = z
+  .object({
+    ...common,
+    chamber: chamber.optional(),
+    status: anyOf().optional(),
+    policyArea: anyOf().optional(),
+    sponsorParty: anyOf().optional(),
+    session: anyOf().optional(),
+    becameLaw: z.enum(['true', 'false']).optional(),
+    introducedFrom: day.optional(),
+    introducedTo: day.optional(),
+    facets: facetList(BILL_FACETS).optional(),
+  })
+  .strict();
+
+export const VoteSearchQuery = z
+  .object({
+    ...common,
+    chamber: chamber.optional(),
+    session: anyOf().optional(),
+    result: anyOf().optional(),
+    category: anyOf().optional(),
+    from: day.optional(),
+    to: day.optional(),
+    facets: facetList(VOTE_FACETS).optional(),
+  })
+  .strict();
+
+const Cursor = z.tuple([z.number().int().min(1).max(MAX_SEARCH_OFFSET)]);
+
+const body = (engine: SearchEngine, q: string, page: SearchPage, limit: number, offset: number) => {
+  const nextOffset = offset + limit;
+  const next = nextOffset < page.total && nextOffset <= MAX_SEARCH_OFFSET ? encodeCursor([nextOffset]) : null;
+  return (
+    `{"engine":${JSON.stringify(engine.name)},"q":${JSON.stringify(q)},"corrected":${JSON.stringify(page.corrected)},` +
+    `"total":${page.total},"hits":[${page.hits.join(',')}],"facets":${JSON.stringify(page.facets)},` +
+    `"nextCursor":${JSON.stringify(next)},"limit":${limit}}`
+  );
+};
+
+const keyOf = (path: string, q: Record<string, unknown>) =>
+  cacheKey(
+    path,
+    Object.fromEntries(Object.entries(q).map(([k, v]) => [k, Array.isArray(v) ? v.join(',') : v])),
+  );
+
+/**
+ * Full-text search over bills and votes, answered by the configured engine (Postgres full text by default,
+ * Meilisearch when MEILI_HOST is set) in one response shape. Cached like lists: any bill (vote) change
+ * invalidates bill (vote) searches.
+ */
+export const searchRoutes = (engine: SearchEngine, serve: Serve) => {
+  const r = Router();
+  r.get(
+    '/api/v1/bills/search',
+    handle(async (req, res) => {
+      const p = queryParams(req, BillSearchQuery);
+      const offset = p.cursor ? decodeCursor(p.cursor, Cursor)[0] : 0;
+      const facets = p.facets ?? [...BILL_FACETS];
+      await serve(req, res, {
+        key: keyOf('/api/v1/bills/search', { ...p, facets }),
+        tags: ['bills'],
+        policy: LIST_CACHE,
+        notFound: 'no search results',
+        load: async () => {
+          const { cursor: _c, becameLaw, ...filters } = p;
+          const page = await engine.bills({
+            ...filters,
+            ...(becameLaw ? { becameLaw: becameLaw === 'true' } : {}),
+            facets,
+            offset,
+          });
+          return { body: body(engine, p.q, page, p.limit, offset) };
+        },
+      });
+    }),
+  );
+  r.get(
+    '/api/v1/votes/search',
+    handle(async (req, res) => {
+      const p = queryParams(req, VoteSearchQuery);
+      const offset = p.cursor ? decodeCursor(p.cursor, Cursor)[0] : 0;
+      const facets = p.facets ?? [...VOTE_FACETS];
+      await serve(req, res, {
+        key: keyOf('/api/v1/votes/search', { ...p, facets }),
+        tags: ['votes'],
+        policy: LIST_CACHE,
+        notFound: 'no search results',
+        load: async () => {
+          const { cursor: _c, ...filters } = p;
+          const page = await engine.votes({ ...filters, facets, offset });
+          return { body: body(engine, p.q, page, p.limit, offset) };
+        },
+      });
+    }),
+  );
+  return r;
+};
