@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <scenario>...] [--data us117|us110-117] [--log postgres|kafka] [--quick]`
- * Scenarios: read, ingest, freshness, views, rebuild (default: all). Writes benchmarks/results/<name>.json
+ * Scenarios: read, ingest, freshness, views, rebuild, search (default: all). Writes benchmarks/results/<name>.json
  * and regenerates benchmarks/RESULTS.md. Needs the services from infra/up.sh (Kafka optional).
  */
 import { parseArgs } from 'node:util';
@@ -11,6 +11,7 @@ import { freshnessScenario } from './scenarios/freshness.ts';
 import { ingestScenario } from './scenarios/ingest.ts';
 import { readScenario } from './scenarios/read.ts';
 import { rebuildScenario } from './scenarios/rebuild.ts';
+import { searchScenario } from './scenarios/search.ts';
 import { viewsScenario } from './scenarios/views.ts';
 
 const { values, positionals } = parseArgs({
@@ -21,7 +22,7 @@ const { values, positionals } = parseArgs({
     log: { type: 'string' },
   },
 });
-const ALL = ['read', 'ingest', 'freshness', 'views', 'rebuild'];
+const ALL = ['read', 'ingest', 'freshness', 'views', 'rebuild', 'search'];
 const chosen = positionals.length ? positionals : ALL;
 const unknown = chosen.filter((s) => !ALL.includes(s));
 if (unknown.length) {
@@ -57,6 +58,8 @@ for (const scenario of chosen) {
         return viewsScenario({ dataset: data, runs: quick ? 2 : 5 });
       case 'rebuild':
         return rebuildScenario({ dataset: data, runs: quick || data !== 'us117' ? 1 : 3 });
+      case 'search':
+        return searchScenario({ seconds: quick ? 2 : 6, warmup: 1, runs: quick ? 1 : 3 });
       default:
         throw new Error(`unknown scenario ${scenario}`);
     }

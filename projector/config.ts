@@ -21,6 +21,10 @@ const Schema = z.object({
   VIEW_REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(500),
   VIEW_REFRESH_MAX_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
   LOG_LEVEL: logLevel,
+  /** Set: the projector also keeps the Meilisearch indexes in step with the read models. */
+  MEILI_HOST: z.string().url().optional(),
+  MEILI_API_KEY: z.string().optional(),
+  MEILI_INDEX_PREFIX: z.string().default(''),
 });
 
 export type ProjectorConfig = Readonly<z.infer<typeof Schema>>;

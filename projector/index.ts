@@ -4,6 +4,7 @@ import { createLogger } from '../infra/kernel/logger.ts';
 import { isMain, onShutdown } from '../infra/kernel/main.ts';
 import { loadProjectorConfig, type ProjectorConfig } from './config.ts';
 import { createProjectorPool } from './projectorPool.ts';
+import { createMeiliIndex, startMeiliIndexer } from './search/meiliIndex.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
 import { runPgLogSource } from './sources/pgLogSource.ts';
 import { createViewRefresher } from './views/viewRefresher.ts';
@@ -48,9 +49,26 @@ export const startProjector = async (config: ProjectorConfig) => {
         logger,
         onBatch,
       });
-  logger.info({ log: config.KAFKA_BROKERS ? 'kafka' : 'postgres' }, 'projector running');
+  const meili = config.MEILI_HOST
+    ? await startMeiliIndexer({
+        index: createMeiliIndex({
+          host: config.MEILI_HOST,
+          prefix: config.MEILI_INDEX_PREFIX,
+          logger,
+          ...(config.MEILI_API_KEY ? { apiKey: config.MEILI_API_KEY } : {}),
+        }),
+        pool,
+        listenUrl: url,
+        logger,
+      })
+    : null;
+  logger.info(
+    { log: config.KAFKA_BROKERS ? 'kafka' : 'postgres', meilisearch: !!meili },
+    'projector running',
+  );
   return {
     async stop() {
+      await meili?.stop();
       await source.stop();
       await refresher.stop();
       await pool.end();

@@ -12,9 +12,9 @@ import { requestId } from './http/requestId.ts';
 import { directServe, type Serve } from './http/serve.ts';
 import { memberRoutes } from './members/memberRoutes.ts';
 import { httpMetrics } from './metrics/httpMetrics.ts';
+import { createQueryMetrics, type QueryMetrics } from './metrics/queryMetrics.ts';
 import type { SearchEngine } from './search/engine.ts';
 import { searchRoutes } from './search/searchRoutes.ts';
-import { createQueryMetrics, type QueryMetrics } from './metrics/queryMetrics.ts';
 import { voteRoutes } from './votes/voteRoutes.ts';
 
 export type QueryAppDeps = Readonly<{

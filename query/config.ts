@@ -32,6 +32,10 @@ const Schema = z.object({
   QUERY_RATE_LIMIT_RPS: count(100),
   QUERY_RATE_LIMIT_BURST: count(200),
   QUERY_TRUST_PROXY: trustProxy,
+  /** Set: search is answered by Meilisearch (kept by the projector); unset: Postgres full text. */
+  MEILI_HOST: optionalUrl,
+  MEILI_API_KEY: z.string().optional(),
+  MEILI_INDEX_PREFIX: z.string().default(''),
 });
 
 export type QueryConfig = Readonly<z.infer<typeof Schema>>;

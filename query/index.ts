@@ -16,6 +16,7 @@ import { createReadPool } from './db.ts';
 import { createDocuments } from './documents.ts';
 import { createCachedServe } from './http/cachedServe.ts';
 import { createQueryMetrics } from './metrics/queryMetrics.ts';
+import { createMeiliSearch } from './search/meiliSearch.ts';
 import { createPgSearch } from './search/pgSearch.ts';
 
 /** Default Redis prefix: one namespace per database, so deployments and test databases never share keys. */
@@ -74,7 +75,13 @@ export const startQueryService = async (config: QueryConfig) => {
   metrics.attach({ cache, freshness, listening: feed.listening, poolState: () => pool.state() });
   const app = createQueryApp({
     docs: createDocuments(pool),
-    search: createPgSearch(pool),
+    search: config.MEILI_HOST
+      ? createMeiliSearch({
+          host: config.MEILI_HOST,
+          prefix: config.MEILI_INDEX_PREFIX,
+          ...(config.MEILI_API_KEY ? { apiKey: config.MEILI_API_KEY } : {}),
+        })
+      : createPgSearch(pool),
     logger,
     ping: async () => {
       await pool.query(sql.unsafe`SELECT 1`);

@@ -75,6 +75,19 @@ const sections: Record<string, (r: Json) => string[]> = {
     '',
     'Query plans (EXPLAIN ANALYZE) of the hot read queries are in `results/views.json`.',
   ],
+  search: (r) => {
+    const rows = Object.entries(r.byClients as Record<string, Json>).map(([clients, t]) => {
+      const ratio = t.engine.qps.median / t.ilike.qps.median;
+      return `| ${clients} | ${s(t.service.qps)} | ${n(t.service.p50Ms.median, 2)} / ${n(t.service.p99Ms.median, 2)} | ${s(t.engine.qps)} | ${n(t.engine.p50Ms.median, 2)} / ${n(t.engine.p99Ms.median, 2)} | ${s(t.ilike.qps)} | ${n(t.ilike.p50Ms.median, 1)} / ${n(t.ilike.p99Ms.median, 1)} | ${ratio.toFixed(1)}× | p99 < 15 ms at 8 clients |`;
+    });
+    return [
+      `Corpus \`${r.params.corpus}\` (17,817 bills); ${r.params.queries} queries in a fixed mix (words, quoted phrases, misspellings, prefixes as typed, filtered), equally weighted; closed loop, ${r.params.seconds} s per run after ${r.params.warmup} s warm-up, ${r.params.runs} runs alternating targets; medians (min–max). _Service_: the query service as deployed (answers cached after their first request). _Engine_: the same service with every cache off, so each request runs the Postgres full-text query. _ILIKE_: a naive \`ILIKE '%term%'\` on title and summary.`,
+      '',
+      '| clients | service q/s | service p50 / p99 ms | engine q/s | engine p50 / p99 ms | ILIKE q/s | ILIKE p50 / p99 ms | engine / ILIKE | target (engine) |',
+      '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+      ...rows,
+    ];
+  },
   rebuild: (r) => [
     `Dataset \`${r.params.dataset}\`: ${n(r.events)} events replayed into a shadow schema, compared and switched while the services run.`,
     '',

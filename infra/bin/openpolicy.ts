@@ -14,6 +14,8 @@ const USAGE = `usage: openpolicy <command> [options]
                                            create an API key (printed once; only its hash is stored)
   apikey revoke <id>                       revoke a key by its id (the 12 hex characters after op_)
   rebuild [--require-identical]            replay the whole log into new read models, compare, switch atomically
+  search reindex                           rebuild the Meilisearch indexes from the read models (MEILI_HOST),
+                                           filled aside and swapped in so search never goes empty
   ingest <path>... [options]               load source files, directories or .tar.gz archives
                                            (see: openpolicy ingest --help)
 `;
@@ -78,6 +80,39 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const { values } = parseArgs({ args, options: { 'require-identical': { type: 'boolean' } } });
     const { runRebuildCli } = await import('../../projector/rebuild/rebuildCli.ts');
     return runRebuildCli({ requireIdentical: values['require-identical'] ?? false });
+  },
+  async search(args) {
+    if (args[0] !== 'reindex') {
+      process.stderr.write(USAGE);
+      return 2;
+    }
+    const config = loadProjectorConfig();
+    if (!config.MEILI_HOST) {
+      process.stderr.write(
+        'MEILI_HOST is not set: search runs on Postgres full text, which needs no reindex\n',
+      );
+      return 2;
+    }
+    const { createMeiliIndex } = await import('../../projector/search/meiliIndex.ts');
+    const { createLogger } = await import('../kernel/logger.ts');
+    const { createProjectorPool } = await import('../../projector/projectorPool.ts');
+    const pool = createProjectorPool(config.DATABASE_URL, config.PROJECTOR_SCHEMA);
+    try {
+      const index = createMeiliIndex({
+        host: config.MEILI_HOST,
+        prefix: config.MEILI_INDEX_PREFIX,
+        logger: createLogger('search-reindex', config.LOG_LEVEL),
+        ...(config.MEILI_API_KEY ? { apiKey: config.MEILI_API_KEY } : {}),
+      });
+      await index.applySettings();
+      for (const kind of ['bills', 'votes'] as const) {
+        const n = await index.reindex(pool, kind);
+        process.stdout.write(`${index.uid(kind)}: ${n} documents, swapped in\n`);
+      }
+      return 0;
+    } finally {
+      await pool.end();
+    }
   },
   async ingest(args) {
     const { runIngestCli } = await import('../../command/importers/ingestCli.ts');

@@ -1,17 +1,23 @@
-import type { z } from 'zod';
 import { BadRequest } from '../../infra/kernel/errors.ts';
+import type { SafeParser } from './params.ts';
 
 /** Opaque keyset cursors: base64url JSON of the last row's sort key, validated on the way back in. */
 export const encodeCursor = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
 
-export const decodeCursor = <S extends z.ZodTypeAny>(cursor: string, schema: S): z.infer<S> => {
+export const decodeCursor = <T>(cursor: string, schema: SafeParser<T>): T => {
+  let json: unknown;
   try {
-    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    json = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
+    json = undefined;
+  }
+  const parsed = json === undefined ? null : schema.safeParse(json);
+  if (!parsed?.success) {
     throw new BadRequest('invalid cursor', [
       { path: 'cursor', message: 'not a cursor returned by this API' },
     ]);
   }
+  return parsed.data;
 };
 
 /**

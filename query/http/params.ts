@@ -1,5 +1,4 @@
 import type { Request } from 'express';
-import type { z } from 'zod';
 import { BadRequest, NotFound } from '../../infra/kernel/errors.ts';
 import { fieldErrors } from '../../infra/kernel/zodErrors.ts';
 
@@ -12,8 +11,15 @@ export const idParam = (req: Request, what: string) => {
   return id;
 };
 
+/** What the parsers here need of a schema; zod v3 and v4 schemas both fit. */
+export type SafeParser<T> = Readonly<{
+  safeParse: (
+    input: unknown,
+  ) => { success: true; data: T } | { success: false; error: Parameters<typeof fieldErrors>[0] };
+}>;
+
 /** Parses the query string with a strict schema: an unknown or malformed parameter is a 400 naming it. */
-export const queryParams = <S extends z.ZodTypeAny>(req: Request, schema: S): z.infer<S> => {
+export const queryParams = <T>(req: Request, schema: SafeParser<T>): T => {
   const q = schema.safeParse(req.query);
   if (!q.success) throw new BadRequest('invalid query parameters', fieldErrors(q.error));
   return q.data;

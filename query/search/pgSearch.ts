@@ -9,6 +9,12 @@ import { applyCorrections, parseSearchText } from './searchText.ts';
 const TITLE_HEADLINE = `HighlightAll=true, StartSel=${MARK_START}, StopSel=${MARK_END}`;
 const SNIPPET_HEADLINE = `MaxFragments=2, MinWords=12, MaxWords=30, FragmentDelimiter=" … ", StartSel=${MARK_START}, StopSel=${MARK_END}`;
 
+/**
+ * Snippets come from the start of a summary: ts_headline parses all the text it is given, and the longest
+ * summaries (60,000 characters for H.R. 3684) cost more than the rest of the query.
+ */
+const SNIPPET_SOURCE_CHARS = 4_000;
+
 /** Up to this many matches are ranked on their whole document (read from TOAST); beyond, on the rank vector. */
 const FULL_RANK_MAX = 400;
 
@@ -105,7 +111,7 @@ const runSearch = async (
             'summary', ${
               table.summary
                 ? query
-                  ? sql.fragment`ts_headline('english', translate(${table.summary}, ${MARK_START + MARK_END}, ''), q.query, ${SNIPPET_HEADLINE})`
+                  ? sql.fragment`ts_headline('english', translate(left(${table.summary}, ${SNIPPET_SOURCE_CHARS}), ${MARK_START + MARK_END}, ''), q.query, ${SNIPPET_HEADLINE})`
                   : sql.fragment`left(${table.summary}, 240)`
                 : sql.fragment`NULL::text`
             }) ORDER BY p.ord), '[]')
