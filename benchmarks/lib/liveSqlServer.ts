@@ -30,6 +30,43 @@ app.get('/api/v1/votes/:id', async (req, res) => {
   send(res, rows);
 });
 
+// The naive search baseline: every word as ILIKE '%word%' on title and summary (no index can serve it),
+// the same filters, the count, status counts and the 20 latest matches.
+app.get('/api/v1/bills/search', async (req, res) => {
+  const q = String(req.query.q ?? '');
+  const values: unknown[] = [];
+  const where: string[] = [];
+  for (const w of q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    values.push(`%${w}%`);
+    where.push(`(title ILIKE $${values.length} OR summary ILIKE $${values.length})`);
+  }
+  const filters: Record<string, string> = {
+    status: 'status',
+    chamber: 'chamber',
+    sponsorParty: 'sponsor_party',
+    policyArea: 'policy_area',
+  };
+  for (const [param, column] of Object.entries(filters)) {
+    if (typeof req.query[param] !== 'string') continue;
+    values.push(req.query[param]);
+    where.push(`${column} = $${values.length}`);
+  }
+  if (req.query.becameLaw) where.push(`became_law = ${req.query.becameLaw === 'true'}`);
+  if (typeof req.query.introducedFrom === 'string') {
+    values.push(req.query.introducedFrom);
+    where.push(`introduced_date >= $${values.length}::date`);
+  }
+  const { rows } = await pool.query(
+    `WITH m AS (SELECT id, title, status, latest_action_date FROM bill_search WHERE ${where.join(' AND ') || 'true'})
+     SELECT jsonb_build_object('total', (SELECT count(*) FROM m),
+              'facets', (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM m GROUP BY 1) f),
+              'hits', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'title', title)), '[]') FROM
+                        (SELECT id, title FROM m ORDER BY latest_action_date DESC NULLS LAST, id LIMIT 20) p)) AS doc`,
+    values,
+  );
+  send(res, rows);
+});
+
 // A bill with every roll call on it and yea/nay totals: the seed's vote_summary CTE joined to bills.
 app.get('/api/v1/bills/:id', async (req, res) => {
   const { rows } = await pool.query(
@@ -92,43 +129,6 @@ app.get('/api/v1/dashboard/summary', async (_req, res) => {
        'partyUnity', (SELECT jsonb_agg(x) FROM (SELECT party, round(100.0 * count(*) FILTER (WHERE with_party) /
                           nullif(count(*) FILTER (WHERE with_party IS NOT NULL), 0), 2) AS unity FROM ballots GROUP BY party) x)
      ) AS doc`,
-  );
-  send(res, rows);
-});
-
-// The naive search baseline: every word as ILIKE '%word%' on title and summary (no index can serve it),
-// the same filters, the count, status counts and the 20 latest matches.
-app.get('/api/v1/bills/search', async (req, res) => {
-  const q = String(req.query.q ?? '');
-  const values: unknown[] = [];
-  const where: string[] = [];
-  for (const w of q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
-    values.push(`%${w}%`);
-    where.push(`(title ILIKE $${values.length} OR summary ILIKE $${values.length})`);
-  }
-  const filters: Record<string, string> = {
-    status: 'status',
-    chamber: 'chamber',
-    sponsorParty: 'sponsor_party',
-    policyArea: 'policy_area',
-  };
-  for (const [param, column] of Object.entries(filters)) {
-    if (typeof req.query[param] !== 'string') continue;
-    values.push(req.query[param]);
-    where.push(`${column} = $${values.length}`);
-  }
-  if (req.query.becameLaw) where.push(`became_law = ${req.query.becameLaw === 'true'}`);
-  if (typeof req.query.introducedFrom === 'string') {
-    values.push(req.query.introducedFrom);
-    where.push(`introduced_date >= $${values.length}::date`);
-  }
-  const { rows } = await pool.query(
-    `WITH m AS (SELECT id, title, status, latest_action_date FROM bill_search WHERE ${where.join(' AND ') || 'true'})
-     SELECT jsonb_build_object('total', (SELECT count(*) FROM m),
-              'facets', (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM m GROUP BY 1) f),
-              'hits', (SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'title', title)), '[]') FROM
-                        (SELECT id, title FROM m ORDER BY latest_action_date DESC NULLS LAST, id LIMIT 20) p)) AS doc`,
-    values,
   );
   send(res, rows);
 });
