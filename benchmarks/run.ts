@@ -1,12 +1,14 @@
 /**
  * `npm run bench [-- <scenario>...] [--data us117|us110-117] [--log postgres|kafka] [--quick]`
+ * `npm run bench -- --compare <git-ref> [--quick]`: the read mix on the working tree and on <git-ref>, alternating.
  * Scenarios: read, ingest, freshness, views, rebuild, search (default: all). Writes benchmarks/results/<name>.json
  * and regenerates benchmarks/RESULTS.md. Needs the services from infra/up.sh (Kafka optional).
  */
 import { parseArgs } from 'node:util';
+import { compareRead } from './compare.ts';
 import { machine } from './lib/context.ts';
 import { saveResult, writeResultsMarkdown } from './lib/report.ts';
-import { kafkaAvailable, type LogKind } from './lib/system.ts';
+import { DATASETS, kafkaAvailable, type LogKind } from './lib/system.ts';
 import { freshnessScenario } from './scenarios/freshness.ts';
 import { ingestScenario } from './scenarios/ingest.ts';
 import { readScenario } from './scenarios/read.ts';
@@ -20,8 +22,22 @@ const { values, positionals } = parseArgs({
     data: { type: 'string', default: 'us117' },
     quick: { type: 'boolean', default: false },
     log: { type: 'string' },
+    compare: { type: 'string' },
   },
 });
+if (values.compare) {
+  // The read mix on the working tree and on a git ref, alternating, with per-metric ratios (see compare.ts).
+  const quickCompare = values.quick!;
+  await compareRead({
+    ref: values.compare,
+    paths: DATASETS[quickCompare ? 'mini' : values.data!]!,
+    seconds: quickCompare ? 3 : 8,
+    warmup: 1,
+    runs: quickCompare ? 2 : 4,
+    connections: 32,
+  });
+  process.exit(0);
+}
 const ALL = ['read', 'ingest', 'freshness', 'views', 'rebuild', 'search'];
 const chosen = positionals.length ? positionals : ALL;
 const unknown = chosen.filter((s) => !ALL.includes(s));

@@ -11,6 +11,8 @@ export const DATA = fileURLToPath(new URL('../../../shared/data/', import.meta.u
 export type LogKind = 'postgres' | 'kafka';
 
 export const DATASETS: Record<string, string[]> = {
+  // A few seconds to load: the bills of us/117 and one year of its roll calls (quick comparisons, CI).
+  mini: ['us/legislators/legislators-current.yaml', 'us/117/bills', 'us/117/votes/2022'],
   us117: [
     'us/legislators/legislators-current.yaml',
     'us/legislators/legislators-historical.csv',

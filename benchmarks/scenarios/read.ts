@@ -4,6 +4,7 @@ import { freePort } from '../../infra/testing/stack.ts';
 import { spread } from '../lib/context.ts';
 import { type LoadResult, runLoad, startHelper, stopHelper } from '../lib/processes.ts';
 import { DATASETS, ingestDirect, startSystem, waitForProjection } from '../lib/system.ts';
+import { SEARCH_MIX } from './search.ts';
 
 type Endpoint = { name: string; paths: { path: string; weight: number }[] };
 
@@ -53,13 +54,15 @@ export const readScenario = async (o: {
       { name: 'member detail', paths: each('/api/v1/members/', ids.members) },
       { name: 'bill list', paths: [{ path: '/api/v1/bills?limit=20', weight: 1 }] },
       { name: 'dashboard', paths: [{ path: '/api/v1/dashboard/summary', weight: 1 }] },
+      { name: 'bill search', paths: SEARCH_MIX.map((path) => ({ path, weight: 1 })) },
     ];
-    // The seed's load-test mix (its search share waits for the search endpoint; see RESULTS.md).
+    // The seed's load-test mix: list bills 10, bill detail 5, search 3, dashboard summary 2.
     const mix: Endpoint = {
-      name: 'seed mix (list 10, detail 5, dashboard 2)',
+      name: 'seed mix (list 10, detail 5, search 3, dashboard 2)',
       paths: [
         { path: '/api/v1/bills?limit=20', weight: 10 },
         ...ids.bills.slice(0, 50).map((id) => ({ path: `/api/v1/bills/${id}`, weight: 5 / 50 })),
+        ...SEARCH_MIX.map((path) => ({ path, weight: 3 / SEARCH_MIX.length })),
         { path: '/api/v1/dashboard/summary', weight: 2 },
       ],
     };
