@@ -23,6 +23,13 @@ module.exports = {
       to: { path: '^(projector|query)/' },
     },
     {
+      name: 'web-is-a-client',
+      comment: 'web/ talks to the services over HTTP only; it never imports server code.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(command|projector|query|infra)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
@@ -33,6 +40,6 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    exclude: { path: '(node_modules|web/|\\.data/)' },
+    exclude: { path: '(node_modules|web/dist/|\\.data/)' },
   },
 };

@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- <scenario>...] [--data us117|us110-117] [--log postgres|kafka] [--quick]`
  * `npm run bench -- --compare <git-ref> [--quick]`: the read mix on the working tree and on <git-ref>, alternating.
- * Scenarios: read, ingest, freshness, views, rebuild, search (default: all). Writes benchmarks/results/<name>.json
+ * Scenarios: read, ingest, freshness, views, rebuild, search, web (default: all). Writes benchmarks/results/<name>.json
  * and regenerates benchmarks/RESULTS.md. Needs the services from infra/up.sh (Kafka optional).
  */
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ import { readScenario } from './scenarios/read.ts';
 import { rebuildScenario } from './scenarios/rebuild.ts';
 import { searchScenario } from './scenarios/search.ts';
 import { viewsScenario } from './scenarios/views.ts';
+import { webScenario } from './scenarios/web.ts';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -38,7 +39,7 @@ if (values.compare) {
   });
   process.exit(0);
 }
-const ALL = ['read', 'ingest', 'freshness', 'views', 'rebuild', 'search'];
+const ALL = ['read', 'ingest', 'freshness', 'views', 'rebuild', 'search', 'web'];
 const chosen = positionals.length ? positionals : ALL;
 const unknown = chosen.filter((s) => !ALL.includes(s));
 if (unknown.length) {
@@ -76,6 +77,8 @@ for (const scenario of chosen) {
         return rebuildScenario({ dataset: data, runs: quick || data !== 'us117' ? 1 : 3 });
       case 'search':
         return searchScenario({ seconds: quick ? 2 : 6, warmup: 1, runs: quick ? 1 : 3 });
+      case 'web':
+        return webScenario({ runs: quick ? 3 : 7 });
       default:
         throw new Error(`unknown scenario ${scenario}`);
     }

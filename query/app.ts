@@ -10,6 +10,7 @@ import { cors, securityHeaders } from './http/publicApi.ts';
 import { rateLimit } from './http/rateLimit.ts';
 import { requestId } from './http/requestId.ts';
 import { directServe, type Serve } from './http/serve.ts';
+import { webAssets } from './http/webAssets.ts';
 import { memberRoutes } from './members/memberRoutes.ts';
 import { httpMetrics } from './metrics/httpMetrics.ts';
 import { createQueryMetrics, type QueryMetrics } from './metrics/queryMetrics.ts';
@@ -80,6 +81,8 @@ export const createQueryApp = (deps: QueryAppDeps) => {
   app.use(voteRoutes(deps.docs, serve));
   app.use(memberRoutes(deps.docs, serve));
   app.use(dashboardRoutes(deps.docs, serve));
+  // The dashboard (web/dist): hashed assets and index.html for every non-API page URL.
+  app.use(webAssets());
   app.use(notFoundRoute);
   app.use(problemDetails(deps.logger));
   return app;

@@ -75,6 +75,16 @@ const sections: Record<string, (r: Json) => string[]> = {
     '',
     'Query plans (EXPLAIN ANALYZE) of the hot read queries are in `results/views.json`.',
   ],
+  web: (r) => [
+    `Headless Chromium (Debian) on localhost, dataset \`${r.params.dataset}\`, served by the query service. LCP: cold first load (fresh browser context) of each page, ${r.params.runs} runs. Search: ${r.typed.length} different title fragments typed into the header field at ${r.params.typingDelayMs} ms per key; time from the last keystroke to its results on screen. Initial JavaScript: ${n(r.initialJsGzipBytes / 1_000, 1)} kB gzipped.${r.loadAverage1m ? ` Machine load average (1 min) ${n(r.loadAverage1m.before, 1)} before, ${n(r.loadAverage1m.after, 1)} after the measurements, on ${r.machine.cores} cores.` : ''}`,
+    '',
+    '| measure | median ms (min–max) | target |',
+    '| --- | --- | --- |',
+    ...Object.entries(r.lcpMs as Record<string, Spread>).map(
+      ([page, x]) => `| largest contentful paint, ${page} | ${s(x)} | < ${n(r.targets.lcpMs)} ms |`,
+    ),
+    `| last keystroke → results | ${s(r.keystrokeToResultsMs)} | < ${n(r.targets.keystrokeToResultsMs)} ms |`,
+  ],
   search: (r) => {
     const rows = Object.entries(r.byClients as Record<string, Json>).map(([clients, t]) => {
       const ratio = t.engine.qps.median / t.ilike.qps.median;

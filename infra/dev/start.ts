@@ -9,6 +9,7 @@ import { onShutdown } from '../kernel/main.ts';
 import { migrate } from '../kernel/migrate.ts';
 import { ensureDevApiKey } from './devApiKey.ts';
 import { startEmbeddedPostgres } from './embeddedPostgres.ts';
+import { ensureWebBuild } from './webBuild.ts';
 
 /**
  * `npm start`: the whole platform in one process. Without DATABASE_URL it brings its own PostgreSQL
@@ -34,6 +35,7 @@ await migrate(env.DATABASE_URL, {
 const devKey = await ensureDevApiKey(env.DATABASE_URL);
 const projector = await startProjector(loadProjectorConfig(env));
 const command = await startCommandService(commandConfig);
+await ensureWebBuild(say);
 const query = await startQueryService(loadQueryConfig(env));
 say(
   `event log            ${commandConfig.KAFKA_BROKERS ? `kafka ${commandConfig.KAFKA_BROKERS.join(',')}` : 'postgres (events.log)'}`,
@@ -47,6 +49,7 @@ say(
     ? `write API key        ${devKey}   (shown once; stored hashed)`
     : 'write API key        npm run openpolicy -- apikey create --name me --scope write',
 );
+say(`web app              ${query.url}/   (dashboard, search, bills, votes, members)`);
 say('ready. Ctrl-C stops everything.');
 onShutdown(async () => {
   await command.stop();

@@ -1,0 +1,55 @@
+import 'chartist/dist/index.css';
+import { type BarChartData, type BarChartOptions, BarChart as Chartist } from 'chartist';
+import { useEffect, useRef } from 'react';
+
+export type Series = Readonly<{ name: string; className: string; data: number[] }>;
+
+/**
+ * A Chartist bar chart (SVG) in a box of fixed height, so nothing moves when it draws. The SVG is decorative
+ * for assistive technology: `label` describes it, and every chart on a page sits beside a table of its numbers.
+ */
+export function BarChart({
+  labels,
+  series,
+  label,
+  height,
+  horizontal = false,
+  stacked = false,
+  options = {},
+}: {
+  labels: string[];
+  series: readonly Series[];
+  label: string;
+  height: number;
+  horizontal?: boolean;
+  stacked?: boolean;
+  options?: BarChartOptions;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  // Redraw only when the numbers change, not on every render of the parent.
+  const key = JSON.stringify([labels, series, height, horizontal, stacked, options]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for every input of the chart
+  useEffect(() => {
+    if (!box.current) return;
+    // Chartist draws the first horizontal bar at the bottom; reversed, the bars read top-down as given.
+    const order = <T,>(xs: readonly T[]) => (horizontal ? [...xs].reverse() : [...xs]);
+    const data: BarChartData = {
+      labels: order(labels),
+      series: series.map((s) => ({ ...s, data: order(s.data) })),
+    };
+    const chart = new Chartist(box.current, data, {
+      height: `${height}px`,
+      horizontalBars: horizontal,
+      stackBars: stacked,
+      seriesBarDistance: stacked ? 0 : 14,
+      chartPadding: { top: 8, right: 28, bottom: 0, left: 0 },
+      axisX: horizontal ? { onlyInteger: true } : { showGrid: false },
+      axisY: horizontal ? { offset: 110, showGrid: false } : { onlyInteger: true, offset: 40 },
+      ...options,
+    });
+    return () => {
+      chart.detach();
+    };
+  }, [key]);
+  return <div ref={box} className="chart" role="img" aria-label={label} style={{ height }} />;
+}

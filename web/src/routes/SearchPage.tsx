@@ -1,0 +1,209 @@
+import { useQuery } from '@tanstack/react-query';
+import { useSearchParams } from 'wouter';
+import { type BillSearchParams, billSearchQuery, FACETS, type FacetName } from '../api/queries.ts';
+import type { BillHit, Facets } from '../api/types.ts';
+import { Highlighted } from '../components/Highlighted.tsx';
+import { ResourceLink } from '../components/ResourceLink.tsx';
+import { ErrorNote, Skeleton } from '../components/Status.tsx';
+import { chamberName, formatDay, formatNumber, partyName, statusName } from '../format.ts';
+import { useTitle } from '../useTitle.ts';
+
+const FACET_LABELS: Record<FacetName, string> = {
+  chamber: 'Chamber',
+  status: 'Status',
+  policyArea: 'Policy area',
+  sponsorParty: "Sponsor's party",
+  session: 'Congress',
+  becameLaw: 'Became law',
+};
+
+const valueLabel = (facet: FacetName, value: string) => {
+  switch (facet) {
+    case 'chamber':
+      return chamberName(value);
+    case 'status':
+      return statusName(value);
+    case 'sponsorParty':
+      return partyName(value);
+    case 'becameLaw':
+      return value === 'true' ? 'Yes' : 'No';
+    case 'session':
+      return `${value}th`;
+    case 'policyArea':
+      return value;
+    default: {
+      const _exhaustive: never = facet;
+      return _exhaustive;
+    }
+  }
+};
+
+const paramsOf = (p: URLSearchParams): BillSearchParams => {
+  const out: Record<string, string> = { q: (p.get('q') ?? '').trim() };
+  for (const f of FACETS) {
+    const v = p.get(f);
+    if (v) out[f] = v;
+  }
+  const cursor = p.get('cursor');
+  if (cursor) out.cursor = cursor;
+  return out as BillSearchParams;
+};
+
+function FacetFilters({
+  facets,
+  params,
+  toggle,
+}: {
+  facets: Facets;
+  params: BillSearchParams;
+  toggle: (f: FacetName, v: string) => void;
+}) {
+  return (
+    <aside className="facets" aria-label="Filters">
+      {FACETS.filter((f) => (facets[f]?.length ?? 0) > 0 || params[f]).map((f) => (
+        <fieldset key={f}>
+          <legend>{FACET_LABELS[f]}</legend>
+          <ul>
+            {(facets[f] ?? []).slice(0, 12).map(({ value, count }) => {
+              const on = params[f] === value;
+              return (
+                <li key={value}>
+                  <button
+                    type="button"
+                    className="facet"
+                    aria-pressed={on}
+                    data-facet={f}
+                    data-value={value}
+                    onClick={() => toggle(f, value)}
+                  >
+                    <span>{valueLabel(f, value)}</span> <span className="count">{formatNumber(count)}</span>
+                  </button>
+                </li>
+              );
+            })}
+          </ul>
+        </fieldset>
+      ))}
+    </aside>
+  );
+}
+
+function Hit({ hit }: { hit: BillHit }) {
+  return (
+    <li className="hit">
+      <ResourceLink kind="bill" id={hit.id} className="hit-link">
+        <span className="hit-label">{hit.label}</span>{' '}
+        <Highlighted text={hit.highlights.title || hit.title} />
+      </ResourceLink>
+      <p className="meta">
+        {statusName(hit.status)}
+        {hit.chamber && ` · ${chamberName(hit.chamber)}`}
+        {hit.introducedDate && ` · introduced ${formatDay(hit.introducedDate)}`}
+        {hit.sponsor && ` · ${hit.sponsor.name}`}
+        {hit.voteCount > 0 && ` · ${hit.voteCount} roll call${hit.voteCount === 1 ? '' : 's'}`}
+      </p>
+      {hit.highlights.summary && (
+        <p className="snippet">
+          <Highlighted text={hit.highlights.summary} />
+        </p>
+      )}
+    </li>
+  );
+}
+
+/** Arrow keys move between result links; Arrow Up from the first goes back to the search field. */
+const onResultsKey = (e: React.KeyboardEvent<HTMLElement>) => {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Escape') return;
+  const links = [...e.currentTarget.querySelectorAll<HTMLElement>('a.hit-link')];
+  const at = links.indexOf(document.activeElement as HTMLElement);
+  if (at < 0) return;
+  e.preventDefault();
+  const input = document.getElementById('search-input');
+  if (e.key === 'Escape') return input?.focus();
+  const next = at + (e.key === 'ArrowDown' ? 1 : -1);
+  if (next < 0) input?.focus();
+  else links[Math.min(next, links.length - 1)]?.focus();
+};
+
+export default function SearchPage() {
+  const [search, setSearch] = useSearchParams();
+  const params = paramsOf(search);
+  useTitle(params.q ? `Search: ${params.q}` : 'Search');
+  const { data, error, isPending, isPlaceholderData, isFetching } = useQuery(billSearchQuery(params));
+  const set = (change: (p: URLSearchParams) => void, replace = false) =>
+    setSearch(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        change(next);
+        return next;
+      },
+      { replace },
+    );
+  const toggle = (f: FacetName, v: string) =>
+    set((p) => {
+      if (p.get(f) === v) p.delete(f);
+      else p.set(f, v);
+      p.delete('cursor');
+    });
+  const result = data?.data;
+  return (
+    <div className="search-page" data-testid="search-page">
+      <h1 className="visually-hidden">Search bills</h1>
+      {error && !result ? (
+        <ErrorNote error={error} what="search results" />
+      ) : (
+        <div className="search-layout">
+          {result ? (
+            <FacetFilters facets={result.facets} params={params} toggle={toggle} />
+          ) : (
+            <aside className="facets">
+              <Skeleton lines={8} />
+            </aside>
+          )}
+          <section
+            className={isPlaceholderData ? 'results loading' : 'results'}
+            aria-labelledby="results-h"
+            data-results-for={result && !isPlaceholderData ? params.q : undefined}
+            aria-busy={isFetching}
+          >
+            <h2 id="results-h" className="results-count" aria-live="polite">
+              {result
+                ? `${formatNumber(result.total)} bill${result.total === 1 ? '' : 's'}${params.q ? ` for “${params.q}”` : ''}`
+                : '\u00a0'}
+            </h2>
+            {isPending ? (
+              <Skeleton lines={12} height="1.6em" />
+            ) : result && result.hits.length === 0 ? (
+              <p>No bill matches. Try fewer words or remove a filter.</p>
+            ) : (
+              <ol id="search-results" className="hits" onKeyDown={onResultsKey}>
+                {result?.hits.map((h) => (
+                  <Hit key={h.id} hit={h} />
+                ))}
+              </ol>
+            )}
+            {result && (params.cursor || result.next) && (
+              <nav className="pager" aria-label="Result pages">
+                <button
+                  type="button"
+                  disabled={!params.cursor}
+                  onClick={() => set((p) => p.delete('cursor'))}
+                >
+                  First page
+                </button>
+                <button
+                  type="button"
+                  disabled={!result.next || isPlaceholderData}
+                  onClick={() => set((p) => p.set('cursor', result.next ?? ''))}
+                >
+                  Next page
+                </button>
+              </nav>
+            )}
+            {result && <p className="meta engine">Search engine: {result.engine}</p>}
+          </section>
+        </div>
+      )}
+    </div>
+  );
+}
