@@ -186,10 +186,13 @@ export type BillHit = {
 export type SearchResult<H> = {
   engine: string;
   q: string;
+  /** The query actually run when misspelt words were corrected (Postgres engine), else null. */
+  corrected: string | null;
   total: number;
   hits: H[];
   facets: Facets;
-  next: string | null;
+  nextCursor: string | null;
+  limit: number;
 };
 
 /** Freshness and caching metadata the query service sends with every answer. */

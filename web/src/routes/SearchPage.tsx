@@ -171,6 +171,11 @@ export default function SearchPage() {
                 ? `${formatNumber(result.total)} bill${result.total === 1 ? '' : 's'}${params.q ? ` for “${params.q}”` : ''}`
                 : '\u00a0'}
             </h2>
+            {result?.corrected && (
+              <p className="corrected">
+                Showing results for <strong>{result.corrected}</strong>
+              </p>
+            )}
             {isPending ? (
               <Skeleton lines={12} height="1.6em" />
             ) : result && result.hits.length === 0 ? (
@@ -182,7 +187,7 @@ export default function SearchPage() {
                 ))}
               </ol>
             )}
-            {result && (params.cursor || result.next) && (
+            {result && (params.cursor || result.nextCursor) && (
               <nav className="pager" aria-label="Result pages">
                 <button
                   type="button"
@@ -193,8 +198,8 @@ export default function SearchPage() {
                 </button>
                 <button
                   type="button"
-                  disabled={!result.next || isPlaceholderData}
-                  onClick={() => set((p) => p.set('cursor', result.next ?? ''))}
+                  disabled={!result.nextCursor || isPlaceholderData}
+                  onClick={() => set((p) => p.set('cursor', result.nextCursor ?? ''))}
                 >
                   Next page
                 </button>
