@@ -73,6 +73,7 @@ export const startQueryService = async (config: QueryConfig) => {
   await Promise.race([sync.request(), new Promise((r) => setTimeout(r, 2_000).unref())]);
 
   metrics.attach({ cache, freshness, listening: feed.listening, poolState: () => pool.state() });
+  const pgSearch = createPgSearch(databaseUrl);
   const app = createQueryApp({
     docs: createDocuments(pool),
     search: config.MEILI_HOST
@@ -81,7 +82,7 @@ export const startQueryService = async (config: QueryConfig) => {
           prefix: config.MEILI_INDEX_PREFIX,
           ...(config.MEILI_API_KEY ? { apiKey: config.MEILI_API_KEY } : {}),
         })
-      : createPgSearch(pool),
+      : pgSearch,
     logger,
     ping: async () => {
       await pool.query(sql.unsafe`SELECT 1`);
@@ -110,6 +111,7 @@ export const startQueryService = async (config: QueryConfig) => {
       sync.stop();
       await redis?.close();
       await pool.end();
+      await pgSearch.end();
     },
   };
 };
