@@ -270,6 +270,7 @@ describe('bill and vote search on Postgres full text (776 real bills of the 117t
       }
       const elapsed = Date.now() - started;
       expect(found?.hits[0]?.id).to.equal('us-117-hr-99999');
+      process.stdout.write(`      (searchable after ${elapsed} ms)\n`);
       expect(elapsed, `searchable after ${elapsed} ms`).to.be.lessThan(1_000);
       expect((await search('q=quokkaplasty')).hits.map((h) => h.id)).to.deep.equal(['us-117-hr-3076']);
       await same();
