@@ -78,10 +78,13 @@ function Members({ vote }: { vote: Vote }) {
                   <ResourceLink kind="member" id={b.memberId}>
                     {b.name}
                   </ResourceLink>{' '}
-                  <span className="meta">
-                    ({b.party ?? '?'}
-                    {b.region ? `-${b.region}` : ''})
-                  </span>
+                  {/* Senate files print the name as "Baldwin (D-WI)": do not repeat the party and state. */}
+                  {!b.name.endsWith(`(${b.party ?? '?'}${b.region ? `-${b.region}` : ''})`) && (
+                    <span className="meta">
+                      ({b.party ?? '?'}
+                      {b.region ? `-${b.region}` : ''})
+                    </span>
+                  )}
                   {b.withParty === false && (
                     <span className="tag" title="voted against the majority of their party">
                       dissent
