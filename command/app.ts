@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import express from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -8,6 +9,7 @@ import { route } from '../infra/kernel/route.ts';
 import { requireScope } from './auth/requireScope.ts';
 import { commandsRoute } from './http/commandsRoute.ts';
 import { type IngestLimits, ingestRoute } from './http/ingestRoute.ts';
+import { commandOpenApi } from './http/openapi.ts';
 import type { EventLog } from './log/eventLog.ts';
 
 export type CommandAppDeps = Readonly<{
@@ -37,6 +39,11 @@ export const createCommandApp = (deps: CommandAppDeps) => {
     }),
   );
 
+  const openApi = JSON.stringify(commandOpenApi());
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openApi);
+  });
+
   const write = requireScope(deps.pool, 'write');
   app.post(
     '/api/v1/commands',
@@ -45,6 +52,10 @@ export const createCommandApp = (deps: CommandAppDeps) => {
       limit: deps.maxBodyBytes,
       strict: true,
       type: ['application/json', 'application/*+json'],
+      // JSON is UTF-8 (RFC 8259); decoding bad bytes to U+FFFD would silently change the record.
+      verify: (_req, _res, buf) => {
+        if (!isUtf8(buf)) throw new Error('request body is not valid UTF-8');
+      },
     }),
     commandsRoute(deps),
   );

@@ -10,6 +10,8 @@ const Schema = z.object({
   KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(256).default(3),
   KAFKA_CLIENT_ID: z.string().default('openpolicy-projector'),
   PROJECTOR_GROUP_ID: z.string().default('openpolicy-projector'),
+  /** Kafka consumer-group session timeout: a crashed instance's partitions move after this long. */
+  KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
   PROJECTOR_NAME: z.string().default('main'),
   /** Schema the read models are written to; a rebuild writes a shadow schema and switches it in. */
   PROJECTOR_SCHEMA: z
@@ -20,6 +22,9 @@ const Schema = z.object({
   PROJECTOR_IDLE_POLL_MS: z.coerce.number().int().min(10).default(1_000),
   VIEW_REFRESH_DEBOUNCE_MS: z.coerce.number().int().min(0).default(500),
   VIEW_REFRESH_MAX_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
+  /** Unset: no metrics endpoint; otherwise GET /metrics (dead letters) on this port. */
+  PROJECTOR_METRICS_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  PROJECTOR_METRICS_HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: logLevel,
   /** Set: the projector also keeps the Meilisearch indexes in step with the read models. */
   MEILI_HOST: z.string().url().optional(),

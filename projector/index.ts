@@ -3,11 +3,12 @@ import { createKafka } from '../infra/kernel/kafka.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
 import { isMain, onShutdown } from '../infra/kernel/main.ts';
 import { loadProjectorConfig, type ProjectorConfig } from './config.ts';
+import { createProjectorMetrics, startMetricsServer } from './metrics/metricsServer.ts';
 import { createProjectorPool } from './projectorPool.ts';
 import { createMeiliIndex, startMeiliIndexer } from './search/meiliIndex.ts';
 import { runKafkaSource } from './sources/kafkaSource.ts';
 import { runPgLogSource } from './sources/pgLogSource.ts';
-import { createViewRefresher } from './views/viewRefresher.ts';
+import { createViewRefresher, viewsBehind } from './views/viewRefresher.ts';
 
 /** Starts the projector on Kafka (KAFKA_BROKERS set) or on the embedded Postgres log. */
 export const startProjector = async (config: ProjectorConfig) => {
@@ -23,6 +24,8 @@ export const startProjector = async (config: ProjectorConfig) => {
     maxDelayMs: config.VIEW_REFRESH_MAX_DELAY_MS,
     onRefresh: (r) => logger.debug({ views: r }, 'views refreshed'),
   });
+  const behind = await viewsBehind(pool);
+  if (behind !== null) refresher.markStale(behind);
   const onBatch = (r: { applied: number; dead: number; position: string }) => {
     logger.debug(r, 'batch applied');
     refresher.markStale(r.position);
@@ -37,6 +40,7 @@ export const startProjector = async (config: ProjectorConfig) => {
         groupId: config.PROJECTOR_GROUP_ID,
         consumer,
         batchSize: config.PROJECTOR_BATCH_SIZE,
+        sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS,
         logger,
         onBatch,
       })
@@ -62,12 +66,21 @@ export const startProjector = async (config: ProjectorConfig) => {
         logger,
       })
     : null;
+  const metrics =
+    config.PROJECTOR_METRICS_PORT === undefined
+      ? null
+      : await startMetricsServer(
+          createProjectorMetrics(pool),
+          config.PROJECTOR_METRICS_PORT,
+          config.PROJECTOR_METRICS_HOST,
+        );
   logger.info(
-    { log: config.KAFKA_BROKERS ? 'kafka' : 'postgres', meilisearch: !!meili },
+    { log: config.KAFKA_BROKERS ? 'kafka' : 'postgres', meilisearch: !!meili, metrics: metrics?.url },
     'projector running',
   );
   return {
     async stop() {
+      await metrics?.close();
       await meili?.stop();
       await source.stop();
       await refresher.stop();

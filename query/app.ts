@@ -6,6 +6,7 @@ import { billRoutes } from './bills/billRoutes.ts';
 import { dashboardRoutes } from './dashboard/dashboardRoutes.ts';
 import type { Documents } from './documents.ts';
 import { handle } from './http/handle.ts';
+import { queryOpenApi } from './http/openapi.ts';
 import { cors, securityHeaders } from './http/publicApi.ts';
 import { rateLimit } from './http/rateLimit.ts';
 import { requestId } from './http/requestId.ts';
@@ -69,6 +70,10 @@ export const createQueryApp = (deps: QueryAppDeps) => {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     }),
   );
+  const openApi = JSON.stringify(queryOpenApi());
+  app.get('/openapi.json', (_req, res) => {
+    res.type('application/json').send(openApi);
+  });
   app.use('/api', cors);
   const limit = deps.rateLimit;
   if (limit && limit.ratePerSec > 0 && limit.burst > 0) {

@@ -16,6 +16,8 @@ const USAGE = `usage: openpolicy <command> [options]
   rebuild [--require-identical]            replay the whole log into new read models, compare, switch atomically
   search reindex                           rebuild the Meilisearch indexes from the read models (MEILI_HOST),
                                            filled aside and swapped in so search never goes empty
+  deadletters list [--all]                 dead-lettered events with their reasons (--all: also replayed ones)
+  deadletters replay [--id <n>]...         project dead-lettered events again after a fix (all pending by default)
   ingest <path>... [options]               load source files, directories or .tar.gz archives
                                            (see: openpolicy ingest --help)
 `;
@@ -110,6 +112,27 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
         process.stdout.write(`${index.uid(kind)}: ${n} documents, swapped in\n`);
       }
       return 0;
+    } finally {
+      await pool.end();
+    }
+  },
+  async deadletters(args) {
+    const [action, ...rest] = args;
+    const { values } = parseArgs({
+      args: rest,
+      options: { all: { type: 'boolean' }, id: { type: 'string', multiple: true } },
+    });
+    const ids = (values.id ?? []).map(Number);
+    if ((action !== 'list' && action !== 'replay') || ids.some((n) => !Number.isInteger(n))) {
+      process.stderr.write(USAGE);
+      return 2;
+    }
+    const { openDeadLetterPool, runDeadLetters } = await import(
+      '../../projector/deadLetters/deadLettersCli.ts'
+    );
+    const pool = openDeadLetterPool();
+    try {
+      return await runDeadLetters(pool, action, { all: values.all ?? false, ids });
     } finally {
       await pool.end();
     }

@@ -30,6 +30,9 @@ export const createPgPool = (o: PgPoolOptions) => {
   // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
   // discards it and the next query opens a new one.
   pool.on('error', (err) => o.onIdleError?.(err));
+  // A checked-out client whose server goes away between two queries emits 'error' with no pool listener, which
+  // would crash the process; its next query fails instead, and the pool discards it on release.
+  pool.on('connect', (client) => client.on('error', (err) => o.onIdleError?.(err)));
   return pool;
 };
 

@@ -13,13 +13,16 @@ const fromExpress = (err: BodyParserError): AppError | null => {
       return new AppError('payload_too_large', 413, 'request body exceeds the size limit');
     case 'entity.parse.failed':
       return new AppError('malformed_json', 400, `request body is not valid JSON: ${err.message}`);
+    case 'entity.verify.failed':
+      return new AppError('bad_request', 400, err.message);
     case 'encoding.unsupported':
     case 'charset.unsupported':
       return new AppError('unsupported_encoding', 415, err.message);
     case 'request.aborted':
       return new AppError('request_aborted', 400, 'request was aborted by the client');
     default:
-      if (err.status && err.status >= 400 && err.status < 500 && err.expose) {
+      // The router marks a path it cannot percent-decode 400 but not `expose`.
+      if (err.status && err.status >= 400 && err.status < 500 && (err.expose || err instanceof URIError)) {
         return new AppError('bad_request', err.status, err.message);
       }
       return null;

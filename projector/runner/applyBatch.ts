@@ -22,6 +22,13 @@ export const CHANGES_CHANNEL = 'openpolicy_rm_changed';
 /** Held shared by every batch and view refresh, exclusively by a rebuild's schema switch. */
 export const SWITCH_LOCK = 7_254_003;
 
+/**
+ * Held by each batch while it projects and renders (with the schema, so a rebuild's shadow run is not held up).
+ * Renders read across aggregates (a member's stats from every ballot, a stub merged by a later alias), so two
+ * instances projecting different partitions at once could each miss the other's uncommitted rows.
+ */
+export const PROJECTION_LOCK = 7_254_004;
+
 /** The checkpoint moved under a batch (a rebuild switched schemas): the batch is dropped and re-read. */
 export class StaleBatch extends Error {}
 
@@ -83,18 +90,15 @@ const run = async (client: pg.ClientBase, statements: readonly Sql[]) => {
 };
 
 /**
- * Applies one batch inside the caller's transaction: decode (poison events to the dead-letter table), run the
- * pure projections, re-render the documents they touched, then advance the checkpoint and announce the change.
+ * Runs the pure projections over decoded events and re-renders the documents they touched, inside the caller's
+ * transaction; returns what changed (for the change notification). Batches and dead-letter replays share it.
  */
-export const applyBatch = async (
+export const projectEvents = async (
   client: pg.ClientBase,
-  cursor: Cursor,
-  raws: readonly RawEvent[],
-  expectedNext: number | null,
+  events: readonly LoggedEvent[],
+  position: string,
 ) => {
-  if (raws.length === 0) return { applied: 0, dead: 0 };
-  await claimCheckpoint(client, cursor, expectedNext);
-  const { events, dead } = decode(raws);
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [PROJECTION_LOCK]);
   const votes: (VoteRecorded & { position: string })[] = [];
   const members: MemberRecorded[] = [];
   const bills: BillRecorded[] = [];
@@ -115,7 +119,6 @@ export const applyBatch = async (
       }
     }
   }
-  const last = raws.at(-1)!;
   const m = evolveMembers(members);
   const b = evolveBills(bills);
   const v = votes.length
@@ -125,8 +128,30 @@ export const applyBatch = async (
 
   const dirtyBills = [...new Set([...b.dirtyBills, ...v.dirtyBills])];
   const dirtyMembers = [...new Set([...m.dirtyMembers, ...v.dirtyVoters])];
-  await renderBills(client, dirtyBills, last.position);
-  await renderMembers(client, dirtyMembers, last.position);
+  await renderBills(client, dirtyBills, position);
+  await renderMembers(client, dirtyMembers, position);
+  return { votes: v.votes, dirtyBills, dirtyMembers };
+};
+
+/**
+ * Applies one batch inside the caller's transaction: decode (poison events to the dead-letter table), run the
+ * pure projections, re-render the documents they touched, then advance the checkpoint and announce the change.
+ */
+export const applyBatch = async (
+  client: pg.ClientBase,
+  cursor: Cursor,
+  raws: readonly RawEvent[],
+  expectedNext: number | null,
+) => {
+  if (raws.length === 0) return { applied: 0, dead: 0 };
+  await claimCheckpoint(client, cursor, expectedNext);
+  const { events, dead } = decode(raws);
+  const last = raws.at(-1)!;
+  const {
+    votes: changedVotes,
+    dirtyBills,
+    dirtyMembers,
+  } = await projectEvents(client, events, last.position);
 
   if (dead.length) {
     await client.query(
@@ -160,7 +185,7 @@ export const applyBatch = async (
        event_time = greatest(freshness.event_time, EXCLUDED.event_time), applied_at = EXCLUDED.applied_at`,
     [['votes', 'bills', 'members'], last.position, eventTime],
   );
-  const changes = { position: last.position, votes: v.votes, bills: dirtyBills, members: dirtyMembers };
+  const changes = { position: last.position, votes: changedVotes, bills: dirtyBills, members: dirtyMembers };
   let payload = JSON.stringify(changes);
   if (payload.length > NOTIFY_LIMIT) payload = JSON.stringify({ position: last.position, all: true });
   await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);

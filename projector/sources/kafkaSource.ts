@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { ensureTopic } from '../../command/log/kafkaEventLog.ts';
@@ -13,6 +13,8 @@ export type KafkaSourceOptions = Readonly<{
   groupId: string;
   consumer: string;
   batchSize: number;
+  /** How long the group waits for a silent (crashed) member before giving its partitions to the others. */
+  sessionTimeoutMs?: number;
   logger: Logger;
   onBatch?: (r: { applied: number; dead: number; position: string }) => void;
 }>;
@@ -34,47 +36,78 @@ const payloadOf = (value: Buffer | null): unknown => {
 export const runKafkaSource = async (o: KafkaSourceOptions) => {
   // The projector may start before any command service created the topic; subscribing needs it to exist.
   await ensureTopic(o.kafka, o.topic, o.partitions);
-  const consumer = o.kafka.consumer({
-    groupId: o.groupId,
-    allowAutoTopicCreation: false,
-    maxBytesPerPartition: 8 << 20,
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topic: o.topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      const cursor: Cursor = { consumer: o.consumer, source: batch.topic, partition: batch.partition };
-      const stored = await readCheckpoint(o.pool, cursor);
-      const from = stored ?? 0;
-      const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
-      let expected = stored;
-      for (let i = 0; i < fresh.length && isRunning() && !isStale(); i += o.batchSize) {
-        const chunk = fresh.slice(i, i + o.batchSize);
-        const raws: RawEvent[] = chunk.map((m) => ({
-          offset: Number(m.offset),
-          position: `${batch.partition}:${m.offset}`,
-          payload: payloadOf(m.value),
-        }));
-        const result = await processBatch(o.pool, cursor, raws, expected);
-        expected = raws.at(-1)!.offset + 1;
-        o.onBatch?.({ ...result, position: raws.at(-1)!.position });
-        resolveOffset(chunk.at(-1)!.offset);
-        await heartbeat();
-      }
-      const last = batch.messages.at(-1);
-      if (last && isRunning() && !isStale()) {
-        resolveOffset(last.offset);
-        await consumer.commitOffsets([
-          { topic: batch.topic, partition: batch.partition, offset: String(Number(last.offset) + 1) },
-        ]);
-      }
-    },
-  });
+  let stopped = false;
+  let current: Consumer | null = null;
+  const start = async () => {
+    const consumer = o.kafka.consumer({
+      groupId: o.groupId,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 8 << 20,
+      ...(o.sessionTimeoutMs
+        ? {
+            sessionTimeout: o.sessionTimeoutMs,
+            heartbeatInterval: Math.max(100, Math.floor(o.sessionTimeoutMs / 6)),
+          }
+        : {}),
+    });
+    current = consumer;
+    // kafkajs gives up on some errors (no group coordinator while a broker restarts): start a new consumer then.
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || stopped) return;
+      o.logger.error({ err: payload.error }, 'kafka consumer stopped; starting a new one');
+      void (async () => {
+        await consumer.disconnect().catch(() => undefined);
+        while (!stopped) {
+          await new Promise((r) => setTimeout(r, 1_000));
+          try {
+            await start();
+            return;
+          } catch (err) {
+            o.logger.warn({ err }, 'kafka consumer restart failed; retrying');
+            await current?.disconnect().catch(() => undefined);
+          }
+        }
+      })();
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: o.topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const cursor: Cursor = { consumer: o.consumer, source: batch.topic, partition: batch.partition };
+        const stored = await readCheckpoint(o.pool, cursor);
+        const from = stored ?? 0;
+        const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
+        let expected = stored;
+        for (let i = 0; i < fresh.length && isRunning() && !isStale(); i += o.batchSize) {
+          const chunk = fresh.slice(i, i + o.batchSize);
+          const raws: RawEvent[] = chunk.map((m) => ({
+            offset: Number(m.offset),
+            position: `${batch.partition}:${m.offset}`,
+            payload: payloadOf(m.value),
+          }));
+          const result = await processBatch(o.pool, cursor, raws, expected);
+          expected = raws.at(-1)!.offset + 1;
+          o.onBatch?.({ ...result, position: raws.at(-1)!.position });
+          resolveOffset(chunk.at(-1)!.offset);
+          await heartbeat();
+        }
+        const last = batch.messages.at(-1);
+        if (last && isRunning() && !isStale()) {
+          resolveOffset(last.offset);
+          await consumer.commitOffsets([
+            { topic: batch.topic, partition: batch.partition, offset: String(Number(last.offset) + 1) },
+          ]);
+        }
+      },
+    });
+  };
+  await start();
   return {
     async stop() {
-      await consumer.disconnect();
+      stopped = true;
+      await current?.disconnect();
     },
   };
 };

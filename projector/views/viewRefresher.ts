@@ -36,6 +36,19 @@ export const refreshViews = async (pool: pg.Pool, position: string): Promise<Ref
 };
 
 /**
+ * The read models' position if a view was not refreshed up to it: a projector killed between a batch and the
+ * refresh it triggered must refresh on restart, since no new event may ever come to trigger one.
+ */
+export const viewsBehind = async (pool: pg.Pool): Promise<string | null> => {
+  const r = await pool.query<{ position: string }>(
+    `SELECT f.position FROM freshness f WHERE f.read_model = 'votes'
+       AND (SELECT count(*) FROM view_refresh v WHERE v.view_name = ANY($1::text[]) AND v.position = f.position) < $2`,
+    [VIEWS, VIEWS.length],
+  );
+  return r.rows[0]?.position ?? null;
+};
+
+/**
  * Debounced refresh: batches only mark the views stale; at most one refresh runs at a time, no sooner than
  * `debounceMs` after the last change and no later than `maxDelayMs` after the first unrefreshed one.
  */

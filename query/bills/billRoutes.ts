@@ -1,8 +1,9 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import { BadRequest } from '../../infra/kernel/errors.ts';
 import type { Documents } from '../documents.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
+import { day } from '../http/dates.ts';
 import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
 import { cacheKey, queryParams } from '../http/params.ts';
@@ -11,10 +12,9 @@ import { BILL_SORTS } from './billList.ts';
 
 export const MAX_PAGE = 100;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const token = z.string().min(1).max(200);
 
-const ListQuery = z
+export const ListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
     cursor: z.string().max(400).optional(),
@@ -48,14 +48,14 @@ const ListQuery = z
   })
   .strict();
 
-const SummaryQuery = z
+export const SummaryQuery = z
   .object({ status: token.optional(), limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20) })
   .strict();
 
-const Cursor = z.tuple([
-  z.enum(BILL_SORTS),
-  z.union([z.string().max(20), z.number().int()]),
-  z.string().max(200),
+// The sort value's type follows the sort: a day for latest / introduced, a count for votes.
+const Cursor = z.union([
+  z.tuple([z.enum(['latest', 'introduced']), day, z.string().max(200)]),
+  z.tuple([z.literal('votes'), z.number().int().min(0).max(2_147_483_647), z.string().max(200)]),
 ]);
 
 /** Bills: the filtered list (keyset pages), a multi-get by ids, the seed's summary, and the detail document. */

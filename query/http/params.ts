@@ -19,7 +19,22 @@ export type SafeParser<T> = Readonly<{
 }>;
 
 /** Parses the query string with a strict schema: an unknown or malformed parameter is a 400 naming it. */
+// Postgres text cannot hold NUL: such a parameter is the client's error, not a database failure.
+const hasNul = (v: unknown): boolean =>
+  typeof v === 'string'
+    ? v.includes('\0')
+    : Array.isArray(v)
+      ? v.some(hasNul)
+      : typeof v === 'object' &&
+        v !== null &&
+        Object.entries(v).some(([k, x]) => k.includes('\0') || hasNul(x));
+
 export const queryParams = <T>(req: Request, schema: SafeParser<T>): T => {
+  if (hasNul(req.query)) {
+    throw new BadRequest('invalid query parameters', [
+      { path: '(query)', message: 'contains a NUL character' },
+    ]);
+  }
   const q = schema.safeParse(req.query);
   if (!q.success) throw new BadRequest('invalid query parameters', fieldErrors(q.error));
   return q.data;

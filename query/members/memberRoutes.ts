@@ -1,20 +1,21 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { Documents } from '../documents.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
+import { instant } from '../http/dates.ts';
 import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
 import { cacheKey, idParam, queryParams } from '../http/params.ts';
 import { LIST_CACHE, type Serve } from '../http/serve.ts';
 
-const RecordQuery = z
+export const RecordQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(400).optional(),
   })
   .strict();
 
-const Cursor = z.tuple([z.string().max(40), z.string().max(200)]);
+const Cursor = z.tuple([instant, z.string().max(200)]);
 
 /** A member by id or by any of their ids in another scheme (`us-lis-S354`), and their voting record. */
 export const memberRoutes = (docs: Documents, serve: Serve) => {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod/v4';
 import { decodeCursor, encodeCursor } from '../http/cursor.ts';
+import { day } from '../http/dates.ts';
 import { handle } from '../http/handle.ts';
 import { cacheKey, queryParams } from '../http/params.ts';
 import { LIST_CACHE, type Serve } from '../http/serve.ts';
@@ -10,7 +11,6 @@ export const MAX_SEARCH_PAGE = 50;
 /** Relevance pages are offsets; past this depth a refined query serves better than paging. */
 export const MAX_SEARCH_OFFSET = 1_000;
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const CHAMBERS: Record<string, string> = {
   lower: 'lower',
   upper: 'upper',

@@ -1,16 +1,16 @@
 import { Router } from 'express';
-import { z } from 'zod';
+import { z } from 'zod/v4';
 import type { Documents } from '../documents.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
+import { day, instant } from '../http/dates.ts';
 import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
 import { cacheKey, queryParams } from '../http/params.ts';
 import { LIST_CACHE, type Serve } from '../http/serve.ts';
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 const token = z.string().min(1).max(200);
 
-const ListQuery = z
+export const ListQuery = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
     cursor: z.string().max(400).optional(),
@@ -24,7 +24,7 @@ const ListQuery = z
   })
   .strict();
 
-const Cursor = z.tuple([z.string().max(40), z.string().max(200)]);
+const Cursor = z.tuple([instant, z.string().max(200)]);
 
 /** Votes: newest first with filters (chamber, session, category, result, bill, date range), and the detail. */
 export const voteRoutes = (docs: Documents, serve: Serve) => {
