@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { NotFound } from '../infra/kernel/errors.ts';
 import { notFoundRoute, problemDetails } from '../infra/kernel/problem.ts';
+import { rateLimit } from '../infra/kernel/rateLimit.ts';
 import { route } from '../infra/kernel/route.ts';
 import { requireScope } from './auth/requireScope.ts';
 import { commandsRoute } from './http/commandsRoute.ts';
@@ -19,6 +20,8 @@ export type CommandAppDeps = Readonly<{
   now: () => Date;
   maxBodyBytes: number;
   ingest: IngestLimits;
+  /** Per-client token bucket on /api, before any key lookup; absent or a zero rate: no limit. */
+  rateLimit?: Readonly<{ ratePerSec: number; burst: number }>;
 }>;
 
 /** The write service: validate, decide, append; nothing here reads a projection. */
@@ -43,6 +46,9 @@ export const createCommandApp = (deps: CommandAppDeps) => {
   app.get('/openapi.json', (_req, res) => {
     res.type('application/json').send(openApi);
   });
+
+  const limit = deps.rateLimit;
+  if (limit && limit.ratePerSec > 0 && limit.burst > 0) app.use('/api', rateLimit(limit));
 
   const write = requireScope(deps.pool, 'write');
   app.post(

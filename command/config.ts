@@ -18,6 +18,9 @@ const Schema = z.object({
     .int()
     .positive()
     .default(256 * 1_048_576),
+  /** Token bucket per client (API key if presented, else IP) on /api: refill per second and burst; 0 turns it off. */
+  COMMAND_RATE_LIMIT_RPS: z.coerce.number().int().min(0).default(50),
+  COMMAND_RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(200),
   LOG_LEVEL: logLevel,
 });
 

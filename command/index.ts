@@ -20,6 +20,7 @@ export const startCommandService = async (config: CommandConfig) => {
     logger,
     now: () => new Date(),
     maxBodyBytes: config.COMMAND_MAX_BODY_BYTES,
+    rateLimit: { ratePerSec: config.COMMAND_RATE_LIMIT_RPS, burst: config.COMMAND_RATE_LIMIT_BURST },
     ingest: {
       maxLineBytes: config.INGEST_MAX_LINE_BYTES,
       maxTotalBytes: config.INGEST_MAX_BODY_BYTES,

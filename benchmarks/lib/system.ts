@@ -45,8 +45,8 @@ export const startSystem = async (kind: LogKind, extraEnv: NodeJS.ProcessEnv = {
     kind === 'kafka'
       ? { brokers: TEST_KAFKA_BROKERS, topic: uniqueName('op-bench'), group: uniqueName('op-bench') }
       : undefined;
-  // The per-client rate limit protects the public API; a benchmark measures capacity from one client address.
-  const env = { QUERY_RATE_LIMIT_RPS: '0', ...extraEnv };
+  // The per-client rate limits protect the public APIs; a benchmark measures capacity from one client address.
+  const env = { QUERY_RATE_LIMIT_RPS: '0', COMMAND_RATE_LIMIT_RPS: '0', ...extraEnv };
   const stack = await startStack({ databaseUrl: db.url, ...(kafka ? { kafka } : {}), env });
   return {
     db,

@@ -176,7 +176,10 @@ describe('fuzzing the running services (property-based, from /openapi.json)', fu
     admin = createPgPool({ connectionString: db.url, applicationName: 'fuzz' });
     key = (await createApiKey(admin, 'fuzz writer', ['write'])).key;
     // No query rate limit here: the fuzzer is one client sending thousands of requests on purpose.
-    stack = await startStack({ databaseUrl: db.url, env: { QUERY_RATE_LIMIT_RPS: '0', LOG_LEVEL: 'fatal' } });
+    stack = await startStack({
+      databaseUrl: db.url,
+      env: { QUERY_RATE_LIMIT_RPS: '0', COMMAND_RATE_LIMIT_RPS: '0', LOG_LEVEL: 'fatal' },
+    });
     for (const c of bases) {
       const r = await send(command('/api/v1/commands', JSON.stringify(c)));
       expect(r.status, r.body).to.equal(202);

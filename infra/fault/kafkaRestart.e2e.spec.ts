@@ -44,7 +44,12 @@ describe('Kafka broker crash and restart during ingest (private broker)', functi
     stack = await startStack({
       databaseUrl: db.url,
       kafka: { brokers: [kafka.broker], topic, group: uniqueName('op-fault-broker') },
-      env: { QUERY_RATE_LIMIT_RPS: '0', PROJECTOR_BATCH_SIZE: '3', VIEW_REFRESH_DEBOUNCE_MS: '0' },
+      env: {
+        QUERY_RATE_LIMIT_RPS: '0',
+        COMMAND_RATE_LIMIT_RPS: '0',
+        PROJECTOR_BATCH_SIZE: '3',
+        VIEW_REFRESH_DEBOUNCE_MS: '0',
+      },
     });
   });
   after(async () => {

@@ -47,7 +47,12 @@ describe('PostgreSQL crash and restart under load (private cluster)', function (
     key = (await createApiKey(admin, 'fault', ['write'])).key;
     stack = await startStack({
       databaseUrl: url,
-      env: { QUERY_RATE_LIMIT_RPS: '0', PROJECTOR_BATCH_SIZE: '3', VIEW_REFRESH_DEBOUNCE_MS: '0' },
+      env: {
+        QUERY_RATE_LIMIT_RPS: '0',
+        COMMAND_RATE_LIMIT_RPS: '0',
+        PROJECTOR_BATCH_SIZE: '3',
+        VIEW_REFRESH_DEBOUNCE_MS: '0',
+      },
     });
   });
   after(async () => {

@@ -1,13 +1,14 @@
 import type { Request, RequestHandler } from 'express';
-import { AppError } from '../../infra/kernel/errors.ts';
+import { AppError } from './errors.ts';
 import { createTokenBuckets } from './tokenBucket.ts';
 
 const API_KEY = /^Bearer\s+(\S{1,200})$/i;
 
 /**
  * The client a request is charged to: its API key when it presents one (`Authorization: Bearer ...` or
- * `X-API-Key`), else its address (`req.ip`, which honours QUERY_TRUST_PROXY). The query service cannot
- * verify keys (its role has no access to command.api_keys), so a key only separates clients, never raises a limit.
+ * `X-API-Key`), else its address (`req.ip`, which honours the app's `trust proxy`). The limit runs before any
+ * key is checked (the query service cannot check them at all), so a key only separates clients, never raises
+ * a limit, and a flood of bad keys costs no database lookup.
  */
 export const clientKey = (req: Request) => {
   const bearer = API_KEY.exec(req.headers.authorization ?? '')?.[1];
