@@ -53,12 +53,14 @@ export const startProjector = async (config: ProjectorConfig) => {
         logger,
         onBatch,
       });
+  const projectorMetrics = createProjectorMetrics(pool);
   const meili = config.MEILI_HOST
     ? await startMeiliIndexer({
         index: createMeiliIndex({
           host: config.MEILI_HOST,
           prefix: config.MEILI_INDEX_PREFIX,
           logger,
+          onTaskFailure: () => projectorMetrics.searchTaskFailures.inc(),
           ...(config.MEILI_API_KEY ? { apiKey: config.MEILI_API_KEY } : {}),
         }),
         pool,
@@ -70,7 +72,7 @@ export const startProjector = async (config: ProjectorConfig) => {
     config.PROJECTOR_METRICS_PORT === undefined
       ? null
       : await startMetricsServer(
-          createProjectorMetrics(pool),
+          projectorMetrics,
           config.PROJECTOR_METRICS_PORT,
           config.PROJECTOR_METRICS_HOST,
         );

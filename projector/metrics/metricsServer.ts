@@ -1,12 +1,20 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type pg from 'pg';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { deadLetterCounts } from '../deadLetters/deadLetters.ts';
 
-/** The projector's Prometheus registry: dead letters per consumer and state, read at scrape time. */
+/**
+ * The projector's Prometheus registry: dead letters per consumer and state, read at scrape time, and the
+ * Meilisearch tasks that failed or were never confirmed (with MEILI_HOST).
+ */
 export const createProjectorMetrics = (pool: pg.Pool) => {
   const registry = new Registry();
+  const searchTaskFailures = new Counter({
+    name: 'openpolicy_search_index_task_failures_total',
+    help: 'Meilisearch tasks (document upserts, reindexes) that failed or were not confirmed',
+    registers: [registry],
+  });
   collectDefaultMetrics({ register: registry });
   new Gauge({
     name: 'openpolicy_dead_letters',
@@ -18,11 +26,15 @@ export const createProjectorMetrics = (pool: pg.Pool) => {
       for (const r of await deadLetterCounts(pool)) this.set({ consumer: r.consumer, state: r.state }, r.n);
     },
   });
-  return registry;
+  return { registry, searchTaskFailures };
 };
 
 /** GET /metrics (and /healthz) on a small node:http server; the projector has no other HTTP surface. */
-export const startMetricsServer = async (registry: Registry, port: number, host: string) => {
+export const startMetricsServer = async (
+  { registry }: { registry: Registry },
+  port: number,
+  host: string,
+) => {
   const server = createServer((req, res) => {
     if (req.method === 'GET' && req.url === '/metrics') {
       registry.metrics().then(

@@ -99,7 +99,14 @@ const loadDocuments = async (pool: pg.Pool, kind: IndexName, ids: readonly strin
   }));
 };
 
-export type MeiliOptions = Readonly<{ host: string; apiKey?: string; prefix?: string; logger: Logger }>;
+export type MeiliOptions = Readonly<{
+  host: string;
+  apiKey?: string;
+  prefix?: string;
+  logger: Logger;
+  /** Called for each task that failed or was not confirmed (the projector counts them in /metrics). */
+  onTaskFailure?: () => void;
+}>;
 
 export const createMeiliIndex = (o: MeiliOptions) => {
   const client = new Meilisearch({ host: o.host, ...(o.apiKey ? { apiKey: o.apiKey } : {}) });
@@ -112,6 +119,7 @@ export const createMeiliIndex = (o: MeiliOptions) => {
       .then((t) => {
         if (t.status !== 'succeeded') {
           failures++;
+          o.onTaskFailure?.();
           o.logger.error(
             { index: uid(kind), task: t.uid, status: t.status, error: t.error },
             'meilisearch task failed',
@@ -121,6 +129,7 @@ export const createMeiliIndex = (o: MeiliOptions) => {
       })
       .catch((err) => {
         failures++;
+        o.onTaskFailure?.();
         o.logger.error({ err, index: uid(kind) }, 'meilisearch task not confirmed');
         return null;
       });
