@@ -6,6 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { compareRead } from './compare.ts';
+import { writeCharts } from './lib/charts.ts';
 import { machine } from './lib/context.ts';
 import { saveResult, writeResultsMarkdown } from './lib/report.ts';
 import { DATASETS, kafkaAvailable, type LogKind } from './lib/system.ts';
@@ -90,5 +91,6 @@ for (const scenario of chosen) {
     ...result,
   });
 }
+await writeCharts();
 writeResultsMarkdown();
-process.stderr.write('wrote benchmarks/results/*.json and benchmarks/RESULTS.md\n');
+process.stderr.write('wrote benchmarks/results/*.json, benchmarks/charts/*.svg and benchmarks/RESULTS.md\n');

@@ -125,7 +125,10 @@ export const writeResultsMarkdown = () => {
     const name = f.replace(/\.json$/, '');
     const render = sections[r.scenario];
     if (!render) continue;
-    lines.push(`## ${name}`, '', head(r), '', ...render(r), '');
+    const chart = existsSync(fileURLToPath(new URL(`../charts/${name}.svg`, import.meta.url)))
+      ? [`![${name}](charts/${name}.svg)`, '']
+      : [];
+    lines.push(`## ${name}`, '', head(r), '', ...render(r), '', ...chart);
   }
   writeFileSync(RESULTS_MD, `${lines.join('\n')}\n`);
 };
