@@ -3,9 +3,16 @@ import { z } from 'zod/v4';
 import { decodeCursor, encodeCursor } from '../http/cursor.ts';
 import { day } from '../http/dates.ts';
 import { handle } from '../http/handle.ts';
-import { cacheKey, queryParams } from '../http/params.ts';
+import { cacheKey, queryParams, type SafeParser } from '../http/params.ts';
 import { LIST_CACHE, type Serve } from '../http/serve.ts';
-import { BILL_FACETS, type SearchEngine, type SearchPage, VOTE_FACETS } from './engine.ts';
+import {
+  BILL_FACETS,
+  type BillFacet,
+  type SearchEngine,
+  type SearchPage,
+  VOTE_FACETS,
+  type VoteFacet,
+} from './engine.ts';
 
 export const MAX_SEARCH_PAGE = 50;
 /** Relevance pages are offsets; past this depth a refined query serves better than paging. */
@@ -109,48 +116,43 @@ const keyOf = (path: string, q: Record<string, unknown>) =>
  */
 export const searchRoutes = (engine: SearchEngine, serve: Serve) => {
   const r = Router();
-  r.get(
-    '/api/v1/bills/search',
-    handle(async (req, res) => {
-      const p = queryParams(req, BillSearchQuery);
-      const offset = p.cursor ? decodeCursor(p.cursor, Cursor)[0] : 0;
-      const facets = p.facets ?? [...BILL_FACETS];
-      await serve(req, res, {
-        key: keyOf('/api/v1/bills/search', { ...p, facets }),
-        tags: ['bills'],
-        policy: LIST_CACHE,
-        notFound: 'no search results',
-        load: async () => {
-          const { cursor: _c, becameLaw, ...filters } = p;
-          const page = await engine.bills({
-            ...filters,
-            ...(becameLaw ? { becameLaw: becameLaw === 'true' } : {}),
-            facets,
-            offset,
-          });
-          return { body: body(engine, p.q, page, p.limit, offset) };
-        },
-      });
-    }),
-  );
-  r.get(
-    '/api/v1/votes/search',
-    handle(async (req, res) => {
-      const p = queryParams(req, VoteSearchQuery);
-      const offset = p.cursor ? decodeCursor(p.cursor, Cursor)[0] : 0;
-      const facets = p.facets ?? [...VOTE_FACETS];
-      await serve(req, res, {
-        key: keyOf('/api/v1/votes/search', { ...p, facets }),
-        tags: ['votes'],
-        policy: LIST_CACHE,
-        notFound: 'no search results',
-        load: async () => {
-          const { cursor: _c, ...filters } = p;
-          const page = await engine.votes({ ...filters, facets, offset });
-          return { body: body(engine, p.q, page, p.limit, offset) };
-        },
-      });
-    }),
-  );
+  /** One search route: parse, page by offset cursor, serve cached under the kind's list tag. */
+  const route = <
+    P extends { q: string; limit: number; cursor?: string | undefined; facets?: string[] | undefined },
+  >(
+    path: string,
+    schema: SafeParser<P>,
+    tag: 'bills' | 'votes',
+    allFacets: readonly string[],
+    run: (p: P, facets: string[], offset: number) => Promise<SearchPage>,
+  ) =>
+    r.get(
+      path,
+      handle(async (req, res) => {
+        const p = queryParams(req, schema);
+        const offset = p.cursor ? decodeCursor(p.cursor, Cursor)[0] : 0;
+        const facets = p.facets ?? [...allFacets];
+        await serve(req, res, {
+          key: keyOf(path, { ...p, facets }),
+          tags: [tag],
+          policy: LIST_CACHE,
+          notFound: 'no search results',
+          load: async () => ({ body: body(engine, p.q, await run(p, facets, offset), p.limit, offset) }),
+        });
+      }),
+    );
+  route('/api/v1/bills/search', BillSearchQuery, 'bills', BILL_FACETS, (p, facets, offset) => {
+    const { cursor: _c, becameLaw, ...filters } = p;
+    return engine.bills({
+      ...filters,
+      ...(becameLaw ? { becameLaw: becameLaw === 'true' } : {}),
+      facets: facets as BillFacet[],
+      offset,
+    });
+  });
+  route('/api/v1/votes/search', VoteSearchQuery, 'votes', VOTE_FACETS, (p, facets, offset) => {
+    const { cursor: _c, ...filters } = p;
+    return engine.votes({ ...filters, facets: facets as VoteFacet[], offset });
+  });
   return r;
 };
