@@ -139,9 +139,17 @@ describe(`projector crashes: SIGKILL ${KILLS} times while projecting us/117 (see
           await blockedOn(admin, `REFRESH MATERIALIZED VIEW CONCURRENTLY ${view}%`, p);
           kills.push(`refresh:${view}@${before}`);
         } else {
-          const ms = Math.round(300 + random() * 2_500);
-          await new Promise((r) => setTimeout(r, ms));
-          kills.push(`random+${ms}ms@${before}`);
+          // A random point in the work still left, sized so the kills to come find events left too (a fixed
+          // random delay let a fast machine finish the whole log before the last kills: CI saw 732 > 731).
+          const step = Math.max(1, Math.floor((random() * (last + 1 - before)) / (KILLS - i + 1)));
+          const started = Date.now();
+          await eventually(
+            async () =>
+              (await checkpoint(admin)) >= before + step || Date.now() - started > 5_000 ? true : undefined,
+            15_000,
+            5,
+          );
+          kills.push(`random+${step}ev@${before}`);
         }
         expect((await kill(p)).signal).to.equal('SIGKILL');
       } finally {
