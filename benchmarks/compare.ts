@@ -1,9 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { withDatabase } from '../infra/kernel/db.ts';
+import { runProcess } from '../infra/kernel/runProcess.ts';
 import { eventually } from '../infra/testing/eventually.ts';
 import { freePort, type Service, spawnService, stopService } from '../infra/testing/stack.ts';
 import { ADMIN_URL } from '../infra/testing/testDatabase.ts';
@@ -24,24 +25,16 @@ type Side = Readonly<{
   queryUrl: string;
 }>;
 
-const run = (root: string, args: string[], env: NodeJS.ProcessEnv) =>
-  new Promise<void>((resolve, reject) => {
-    const child = spawn(`${ROOT}node_modules/.bin/tsx`, [`${root}infra/bin/openpolicy.ts`, ...args], {
-      cwd: root,
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let err = '';
-    child.stderr.on('data', (d) => {
-      err = (err + d).slice(-5_000);
-    });
-    // Exit 1 from ingest means some records were rejected (reported), not that the load failed.
-    child.on('exit', (code) =>
-      code === 0 || (args[0] === 'ingest' && code === 1)
-        ? resolve()
-        : reject(new Error(`openpolicy ${args[0]} exited ${code}: ${err}`)),
-    );
+const run = async (root: string, args: string[], env: NodeJS.ProcessEnv) => {
+  const r = await runProcess(`${ROOT}node_modules/.bin/tsx`, [`${root}infra/bin/openpolicy.ts`, ...args], {
+    cwd: root,
+    env: { LOG_LEVEL: 'warn', ...env },
   });
+  // Exit 1 from ingest means some records were rejected (reported), not that the load failed.
+  if (r.code !== 0 && !(args[0] === 'ingest' && r.code === 1)) {
+    throw new Error(`openpolicy ${args[0]} exited ${r.code}: ${r.stderr.slice(-5_000)}`);
+  }
+};
 
 const admin = async <T>(f: (c: pg.Client) => Promise<T>) => {
   const c = new pg.Client({ connectionString: ADMIN_URL });

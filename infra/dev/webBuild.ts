@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runProcess } from '../kernel/runProcess.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WEB = join(ROOT, 'web');
@@ -28,21 +28,7 @@ export const webBuildStale = () => {
 };
 
 const run = (command: string, args: string[]) =>
-  new Promise<{ code: number; output: string }>((resolve, reject) => {
-    const child = spawn(join(ROOT, 'node_modules/.bin', command), args, {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
-  });
+  runProcess(join(ROOT, 'node_modules/.bin', command), args, { cwd: ROOT });
 
 /**
  * Builds the dashboard with Vite (web/dist) unless the build is current, then reports its size against the

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { createApiKey } from '../../command/auth/apiKeys.ts';
 import { createPgPool } from '../kernel/db.ts';
+import { runProcess } from '../kernel/runProcess.ts';
 import { eventually } from '../testing/eventually.ts';
 import { dataPath } from '../testing/realData.ts';
 import { type Stack, startStack } from '../testing/stack.ts';
@@ -15,21 +15,9 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 
 /** Runs `openpolicy ingest` as a user would, against the running command service. */
 const ingest = (args: string[], env: NodeJS.ProcessEnv) =>
-  new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['infra/bin/openpolicy.ts', 'ingest', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  runProcess(`${ROOT}node_modules/.bin/tsx`, ['infra/bin/openpolicy.ts', 'ingest', ...args], {
+    cwd: ROOT,
+    env,
   });
 
 type Json = any;

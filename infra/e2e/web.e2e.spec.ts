@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { XMLParser } from 'fast-xml-parser';
@@ -7,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createApiKey } from '../../command/auth/apiKeys.ts';
 import { ensureWebBuild } from '../dev/webBuild.ts';
 import { createPgPool } from '../kernel/db.ts';
+import { runProcess } from '../kernel/runProcess.ts';
 import {
   activeElement,
   CHROMIUM_PATH,
@@ -98,20 +98,9 @@ const voteId = (rel: string) => {
 };
 
 const ingest = (args: string[], env: NodeJS.ProcessEnv) =>
-  new Promise<{ code: number; output: string }>((resolve) => {
-    const child = spawn(`${ROOT}node_modules/.bin/tsx`, ['infra/bin/openpolicy.ts', 'ingest', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d) => {
-      output += d;
-    });
-    child.stderr.on('data', (d) => {
-      output += d;
-    });
-    child.on('exit', (code) => resolve({ code: code ?? -1, output }));
+  runProcess(`${ROOT}node_modules/.bin/tsx`, ['infra/bin/openpolicy.ts', 'ingest', ...args], {
+    cwd: ROOT,
+    env,
   });
 
 const text = async (page: Page, selector: string) =>
