@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import pg from 'pg';
 import { createApiKey } from '../../command/auth/apiKeys.ts';
+import { LEADER_LOCK } from '../../projector/sources/pgLogSource.ts';
 import { createPgPool, withDatabase } from '../kernel/db.ts';
 import { migrate } from '../kernel/migrate.ts';
 import { eventually } from '../testing/eventually.ts';
-import { type Stack, startStack } from '../testing/stack.ts';
+import { type Service, type Stack, spawnService, startStack, stopService } from '../testing/stack.ts';
 import { TEST_PASSWORDS } from '../testing/testDatabase.ts';
 import { usVoteCommand } from '../testing/usEvents.ts';
 import { caughtUp } from './faultData.ts';
@@ -19,6 +20,8 @@ const VOTES = ['2021/h1', '2021/h2', '2021/h3', '2021/h4', '2021/h5', '2021/h6',
  * PostgreSQL crashes (pg_ctl stop -m immediate) and restarts under a running stack, on a PRIVATE cluster:
  * every 202 the command service gave is in the log afterwards, refusals are retriable 503s, the projector and
  * the query service reconnect by themselves, and a full rebuild from the log finds the live read models identical.
+ * A second projector instance runs as a hot standby: after the restarts exactly one backend holds the embedded
+ * log's leader lock again (a crash ends the session that held it) and projection goes on.
  */
 describe('PostgreSQL crash and restart under load (private cluster)', function () {
   this.timeout(240_000);
@@ -26,6 +29,7 @@ describe('PostgreSQL crash and restart under load (private cluster)', function (
   let url: string;
   let admin: pg.Pool;
   let stack: Stack;
+  let standby: Service;
   let key: string;
 
   before(async function () {
@@ -54,8 +58,19 @@ describe('PostgreSQL crash and restart under load (private cluster)', function (
         VIEW_REFRESH_DEBOUNCE_MS: '0',
       },
     });
+    standby = spawnService('projector-2', 'projector/index.ts', {
+      DATABASE_URL: url,
+      KAFKA_BROKERS: '',
+      LOG_LEVEL: 'info',
+      PROJECTOR_BATCH_SIZE: '3',
+      PROJECTOR_IDLE_POLL_MS: '500',
+      VIEW_REFRESH_DEBOUNCE_MS: '0',
+    });
+    // Booted before the first crash (a projector that cannot reach Postgres at boot refuses to start).
+    await eventually(async () => (standby.output().includes('projector running') ? true : undefined), 30_000);
   });
   after(async () => {
+    if (standby) await stopService(standby);
     await stack?.stop();
     await admin?.end().catch(() => undefined);
     server?.destroy();
@@ -129,8 +144,30 @@ describe('PostgreSQL crash and restart under load (private cluster)', function (
     ).catch((err) => {
       throw new Error(`${String(err)}\n${stack.services.map((s) => `[${s.name}] ${s.output()}`).join('\n')}`);
     });
-    for (const s of stack.services)
+    for (const s of [...stack.services, standby])
       expect(s.child.exitCode, `${s.name} exited:\n${s.output()}`).to.equal(null);
+
+    // The crash ended the session that held the leader lock: one of the two projectors took it again on a new
+    // connection, and only one (the other waits), and the leader goes on projecting new events.
+    const lockHolders = () =>
+      admin
+        .query<{ pid: number; app: string }>(
+          `SELECT l.pid, a.application_name AS app FROM pg_locks l JOIN pg_stat_activity a USING (pid)
+           WHERE l.locktype = 'advisory' AND l.classid = 0 AND l.objid = $1::bigint::oid AND l.objsubid = 1
+             AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+          [LEADER_LOCK],
+        )
+        .then((r) => r.rows);
+    const holder = await eventually(async () => {
+      const h = await lockHolders();
+      return h.length === 1 ? h[0] : undefined;
+    }, 30_000).catch(async (err) => {
+      throw new Error(`${String(err)}: holders ${JSON.stringify(await lockHolders())}`);
+    });
+    expect(holder.app).to.equal('openpolicy-projector');
+    await send('2022/h5');
+    await eventually(async () => ((await caughtUp(admin, VOTES.length + 1)) ? true : undefined), 30_000, 250);
+    expect(await lockHolders()).to.deep.equal([holder]);
     const vote = await eventually(async () => {
       const r = await fetch(`${stack.queryUrl}/api/v1/votes/us-117-2022-s4`);
       return r.ok ? ((await r.json()) as { id: string }) : undefined;

@@ -19,17 +19,121 @@ export type PgLogSourceOptions = Readonly<{
 }>;
 
 // Only one projector applies the embedded log at a time; a second instance waits as a hot standby.
-const LEADER_LOCK = 7_254_002;
+export const LEADER_LOCK = 7_254_002;
+// A leader asks pg_locks at most this often whether its session still holds the lock (before a batch).
+const LEADER_CHECK_MS = 2_000;
+// A lock check that takes longer means a dead (half-open) connection: give it up and reconnect.
+const LEADER_CHECK_TIMEOUT_MS = 5_000;
+const backoffMs = (failures: number) => Math.min(250 * 2 ** Math.max(0, failures - 1), 5_000);
+
+/**
+ * The session-level advisory lock on a dedicated connection. The lock lives as long as that connection: when
+ * the connection ends (Postgres restart, terminated backend), leadership is lost, and `ensure` re-takes it on
+ * a fresh connection (or finds another instance holds it and reports false).
+ */
+const createLeadership = (pool: pg.Pool, logger: Logger, onLost: () => void) => {
+  let client: pg.PoolClient | null = null;
+  let lost = false;
+  let leader = false;
+  let checkedAt = 0;
+  const markLost = () => {
+    lost = true;
+    onLost();
+  };
+  const drop = (destroy: boolean) => {
+    const c = client;
+    client = null;
+    if (leader) logger.warn('lost the embedded-log leader lock (connection closed); re-acquiring');
+    leader = false;
+    if (!c) return;
+    c.removeListener('end', markLost);
+    c.removeListener('error', markLost);
+    c.release(destroy ? true : undefined);
+  };
+  const isStillLocked = async (c: pg.PoolClient) => {
+    // A failed check counts as lost: the caller drops the connection and competes for the lock again.
+    const check = c
+      .query<{ ok: boolean }>(
+        `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+           AND classid = 0 AND objid = $1::bigint::oid AND objsubid = 1 AND granted) AS ok`,
+        [LEADER_LOCK],
+      )
+      .then(
+        (r) => r.rows[0]?.ok === true,
+        () => false,
+      );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), LEADER_CHECK_TIMEOUT_MS);
+    });
+    try {
+      return await Promise.race([check, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    /** True when this instance holds the lock now; takes it if free. Throws (transient) while Postgres is away. */
+    async ensure() {
+      if (client && lost) drop(true);
+      try {
+        if (!client) {
+          lost = false;
+          client = await pool.connect();
+          client.once('end', markLost);
+          client.on('error', markLost);
+        }
+        if (leader) {
+          if (Date.now() - checkedAt < LEADER_CHECK_MS) return true;
+          if (!(await isStillLocked(client))) {
+            drop(true);
+            return false;
+          }
+        } else {
+          const got = await client.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
+            LEADER_LOCK,
+          ]);
+          leader = got.rows[0]?.ok === true;
+          if (leader) logger.info('took the embedded-log leader lock');
+        }
+        checkedAt = Date.now();
+        return leader;
+      } catch (err) {
+        drop(true);
+        throw err;
+      }
+    },
+    /** Whether the lock's connection is known to be gone (checked before committing to a batch). */
+    get lost() {
+      return lost;
+    },
+    async release() {
+      if (client && !lost) {
+        await client.query('SELECT pg_advisory_unlock_all()').catch(() => {
+          lost = true;
+        });
+      }
+      leader = false;
+      drop(lost);
+    },
+  };
+};
 
 /**
  * Follows the embedded log by position: reads a batch after the checkpoint, applies it in one transaction,
- * and sleeps until a NOTIFY from an append (or a slow poll, in case a notification is missed).
+ * and sleeps until a NOTIFY from an append (or a slow poll, in case a notification is missed). Only the holder
+ * of the leader lock applies; an instance that loses it (its connection died) stops applying and competes for
+ * it again on a new connection, backing off while Postgres is unreachable.
  */
 export const runPgLogSource = async (o: PgLogSourceOptions) => {
   const cursor: Cursor = { consumer: o.consumer, source: 'postgres', partition: 0 };
   const wakeup = createWakeup();
   // pg-listen is CommonJS; its factory is the `default` member of module.exports.
-  const subscriber = pgListen.default({ connectionString: o.listenUrl });
+  // It reconnects by itself, with backoff and without giving up (its default stops after 3 s of outage).
+  const subscriber = pgListen.default(
+    { connectionString: o.listenUrl },
+    { retryInterval: backoffMs, retryTimeout: 0 },
+  );
   subscriber.notifications.on(EVENTS_CHANNEL, () => wakeup.wake());
   subscriber.events.on('error', (err: Error) => o.logger.error({ err }, 'event-log listener failed'));
   subscriber.events.on('reconnect', () => wakeup.wake());
@@ -37,18 +141,17 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
   await subscriber.listenTo(EVENTS_CHANNEL);
 
   let running = true;
-  const leader = await o.pool.connect();
+  const leadership = o.leaderLock === false ? null : createLeadership(o.pool, o.logger, () => wakeup.wake());
   const loop = (async () => {
+    let failures = 0;
     try {
-      while (running && o.leaderLock !== false) {
-        const got = await leader.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [
-          LEADER_LOCK,
-        ]);
-        if (got.rows[0]?.ok) break;
-        await wakeup.wait(o.idlePollMs);
-      }
       while (running) {
         try {
+          if (leadership && !(await leadership.ensure())) {
+            failures = 0;
+            await wakeup.wait(o.idlePollMs);
+            continue;
+          }
           const stored = await readCheckpoint(o.pool, cursor);
           const next = stored ?? 1;
           const { rows } = await o.pool.query<{ position: number; envelope: unknown }>(
@@ -57,10 +160,13 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
              FROM events.log WHERE position >= $1 ORDER BY position LIMIT $2`,
             [next, o.batchSize],
           );
+          failures = 0;
           if (rows.length === 0) {
             await wakeup.wait(o.idlePollMs);
             continue;
           }
+          // The lock's connection went away while we read: another instance may be leader by now.
+          if (leadership?.lost) continue;
           const raws: RawEvent[] = rows.map((r) => ({
             offset: r.position,
             position: String(r.position),
@@ -70,13 +176,14 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
           o.onBatch?.({ ...result, position: raws.at(-1)!.position });
         } catch (err) {
           if (!isTransient(err)) throw err;
-          if (!(err instanceof StaleBatch)) o.logger.warn({ err }, 'projector batch failed; retrying');
-          await wakeup.wait(500);
+          failures += 1;
+          if (!(err instanceof StaleBatch))
+            o.logger.warn({ err, failures }, 'projector batch failed; retrying');
+          await wakeup.wait(backoffMs(failures));
         }
       }
     } finally {
-      await leader.query('SELECT pg_advisory_unlock_all()').catch(() => undefined);
-      leader.release();
+      await leadership?.release();
     }
   })();
 
