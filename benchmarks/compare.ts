@@ -79,7 +79,12 @@ const startSide = async (name: string, root: string, paths: readonly string[]): 
           `SELECT coalesce((SELECT max(next_offset) FROM projector.checkpoints), 1)
                   > coalesce((SELECT max(position) FROM events.log), 0) AS done`,
         );
-        return r.rows[0]?.done ? true : undefined;
+        if (!r.rows[0]?.done) return undefined;
+        // Versions with the member render queue have caught up when it is empty too.
+        const q = await c.query<{ t: string | null }>("SELECT to_regclass('rm.member_dirty')::text AS t");
+        if (q.rows[0]?.t && (await c.query('SELECT 1 FROM rm.member_dirty LIMIT 1')).rowCount)
+          return undefined;
+        return true;
       },
       600_000,
       200,

@@ -95,7 +95,10 @@ export const ingestDirect = (system: System, paths: readonly string[]) =>
     });
   });
 
-/** Resolves when the projector has applied everything in the log (embedded: max position; Kafka: high watermarks). */
+/**
+ * Resolves when the projector has applied everything in the log (embedded: max position; Kafka: high
+ * watermarks) and rendered the members it queued.
+ */
 export const waitForProjection = async (system: System, timeoutMs = 600_000) => {
   const client = new pg.Client({ connectionString: system.db.url });
   await client.connect();
@@ -117,7 +120,9 @@ export const waitForProjection = async (system: System, timeoutMs = 600_000) => 
                FROM pub LEFT JOIN projector.checkpoints c ON c.partition = pub.p AND c.source = $1`,
               [system.kafkaTopic],
             );
-      if (r.rows[0]?.done) return;
+      // Caught up includes the member documents the last batches queued for the renderer.
+      if (r.rows[0]?.done && (await client.query('SELECT 1 FROM rm.member_dirty LIMIT 1')).rowCount === 0)
+        return;
       if (Date.now() > deadline) throw new Error('projection did not catch up in time');
       await new Promise((res) => setTimeout(res, 50));
     }

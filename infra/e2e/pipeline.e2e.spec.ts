@@ -183,6 +183,9 @@ for (const kind of ['postgres', 'kafka'] as const) {
     });
 
     it('treats re-ingesting the same records as duplicates and changes no answer', async () => {
+      // Member documents follow their votes by a render: wait for both roll calls ingested above (Golden,
+      // G000592, voted Nay in h48 and h49; checked in the two files) before taking the reference.
+      await until('/api/v1/members/us-G000592', (d) => (d.stats as { rollCalls: number }).rollCalls === 2);
       const before = await (await get('/api/v1/members/us-G000592')).text();
       const r = await post('/api/v1/ingest', ndjson([usVoteCommand('2021/h49'), usVoteCommand('2021/h48')]), {
         'content-type': 'application/x-ndjson',

@@ -84,6 +84,7 @@ describe(`several projector instances in one Kafka consumer group (seed ${SEED})
       async () => {
         const [high, done] = [await highWatermarks(t), await checkpoints(admin, t)];
         if ([...high].some(([p, h]) => (done.get(p) ?? 0) < h)) return undefined;
+        if ((await admin.query('SELECT 1 FROM rm.member_dirty LIMIT 1')).rowCount) return undefined;
         const views = await admin.query('SELECT position FROM rm.view_refresh');
         const at = await admin.query("SELECT position FROM rm.freshness WHERE read_model = 'votes'");
         return views.rows.length === VIEWS.length &&

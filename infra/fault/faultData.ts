@@ -62,9 +62,13 @@ export const checkpoint = async (admin: pg.Pool, consumer = 'projector-main') =>
     )
   ).rows[0]?.next_offset ?? 1;
 
-/** Caught up: every event up to `last` applied and both views refreshed at the last batch's position. */
+/**
+ * Caught up: every event up to `last` applied, the members it touched rendered, and both views refreshed at
+ * the last batch's position.
+ */
 export const caughtUp = async (admin: pg.Pool, last: number) => {
   if ((await checkpoint(admin)) <= last) return false;
+  if ((await admin.query('SELECT 1 FROM rm.member_dirty LIMIT 1')).rowCount) return false;
   const views = await admin.query<{ position: string }>('SELECT position FROM rm.view_refresh');
   const at = await admin.query<{ position: string }>(
     "SELECT position FROM rm.freshness WHERE read_model = 'votes'",

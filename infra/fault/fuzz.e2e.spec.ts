@@ -447,7 +447,9 @@ describe('fuzzing the running services (property-based, from /openapi.json)', fu
         const cp = await admin.query(
           "SELECT next_offset FROM projector.checkpoints WHERE source = 'postgres'",
         );
-        return cp.rows[0]?.next_offset > end ? true : undefined;
+        if (!(cp.rows[0]?.next_offset > end)) return undefined;
+        // ...and the member documents those batches queued are rendered.
+        return (await admin.query('SELECT 1 FROM rm.member_dirty LIMIT 1')).rowCount ? undefined : true;
       },
       90_000,
       200,

@@ -131,7 +131,9 @@ describe(`projector crashes: SIGKILL ${KILLS} times while projecting us/117 (see
       const p = spawnTs('projector/index.ts', [], projectorEnv(crashed.db));
       try {
         if (kind === 'commit') {
-          // The batch's rows and checkpoint are written (it holds a transaction id); only COMMIT is left.
+          // The transaction's rows (and a batch's checkpoint) are written (it holds a transaction id); only
+          // COMMIT is left.
+          // (a batch's freshness write, or the member renderer's after it rendered the members a batch queued)
           const blocked = await blockedOn(admin, 'INSERT INTO freshness%', p);
           expect(blocked.xid).to.not.equal(null);
           kills.push(`commit@${before}`);

@@ -73,12 +73,14 @@ export const loadMemberInputs = async (
       party: string | null;
       question: string;
     }>(
+      // Per voter, the newest few from the partial dissent index (LATERAL ... LIMIT): a window over all of a
+      // House's dissents sorted ~20,000 rows per render (measured 236 ms vs 38 ms for one roll call's voters).
       `SELECT d.voter, d.vote_id, d.voted_at, d.position, d.party, v.summary->>'question' AS question
-       FROM (SELECT b.voter, b.vote_id, b.voted_at, b.position, b.party,
-                    row_number() OVER (PARTITION BY b.voter ORDER BY b.voted_at DESC, b.vote_id DESC) AS n
-             FROM ballots b WHERE b.voter = ANY($1::text[]) AND b.with_party = false) d
-       JOIN votes v ON v.id = d.vote_id
-       WHERE d.n <= $2`,
+       FROM unnest($1::text[]) AS k(voter)
+       CROSS JOIN LATERAL (SELECT b.voter, b.vote_id, b.voted_at, b.position, b.party FROM ballots b
+                           WHERE b.voter = k.voter AND b.with_party = false
+                           ORDER BY b.voted_at DESC, b.vote_id DESC LIMIT $2) d
+       JOIN votes v ON v.id = d.vote_id`,
       [allAliases, RECENT_DISSENTS],
     ),
   ]);

@@ -7,7 +7,7 @@ import type { VoteRecorded } from '../../command/vote/vote.ts';
 import { evolveBills } from '../bills/billProjection.ts';
 import { renderBills } from '../bills/renderBills.ts';
 import { evolveMembers } from '../members/memberProjection.ts';
-import { renderMembers } from '../members/renderMembers.ts';
+import { memberQueueEmpty, queueMembers } from '../members/queueMembers.ts';
 import type { Sql } from '../sql.ts';
 import { evolveVotes, type StoredBallot, type VoteState } from '../votes/voteProjection.ts';
 
@@ -45,7 +45,8 @@ export const claimCheckpoint = async (client: pg.ClientBase, cursor: Cursor, exp
   if ((current.rows[0]?.next_offset ?? null) !== expectedNext)
     throw new StaleBatch('checkpoint moved; re-reading');
 };
-const NOTIFY_LIMIT = 7_500;
+/** Longer change notifications become `{position, all: true}` (Postgres caps a payload at 8,000 bytes). */
+export const NOTIFY_LIMIT = 7_500;
 
 type DeadLetter = { raw: RawEvent; reason: string };
 
@@ -90,8 +91,10 @@ const run = async (client: pg.ClientBase, statements: readonly Sql[]) => {
 };
 
 /**
- * Runs the pure projections over decoded events and re-renders the documents they touched, inside the caller's
- * transaction; returns what changed (for the change notification). Batches and dead-letter replays share it.
+ * Runs the pure projections over decoded events and re-renders the bill and vote documents they touched, inside
+ * the caller's transaction; the members they touched are queued for the member renderer (memberQueue.ts), so a
+ * new vote is visible without waiting for ~430 member documents. Returns what changed (for the change
+ * notification). Batches and dead-letter replays share it.
  */
 export const projectEvents = async (
   client: pg.ClientBase,
@@ -129,7 +132,7 @@ export const projectEvents = async (
   const dirtyBills = [...new Set([...b.dirtyBills, ...v.dirtyBills])];
   const dirtyMembers = [...new Set([...m.dirtyMembers, ...v.dirtyVoters])];
   await renderBills(client, dirtyBills, position);
-  await renderMembers(client, dirtyMembers, position);
+  await queueMembers(client, dirtyMembers, position);
   return { votes: v.votes, dirtyBills, dirtyMembers };
 };
 
@@ -173,6 +176,7 @@ export const applyBatch = async (
      ON CONFLICT (consumer, source, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
     [cursor.consumer, cursor.source, cursor.partition, last.offset + 1],
   );
+  const membersCurrent = dirtyMembers.length === 0 && (await memberQueueEmpty(client));
   const eventTime =
     events
       .map((e) => e.metadata.recordedAt)
@@ -183,9 +187,11 @@ export const applyBatch = async (
      SELECT unnest($1::text[]), $2, $3::timestamptz, clock_timestamp()
      ON CONFLICT (read_model) DO UPDATE SET position = EXCLUDED.position,
        event_time = greatest(freshness.event_time, EXCLUDED.event_time), applied_at = EXCLUDED.applied_at`,
-    [['votes', 'bills', 'members'], last.position, eventTime],
+    // The members' row moves here only if no member waits for a render; otherwise when the renderer drains them.
+    [membersCurrent ? ['votes', 'bills', 'members'] : ['votes', 'bills'], last.position, eventTime],
   );
-  const changes = { position: last.position, votes: changedVotes, bills: dirtyBills, members: dirtyMembers };
+  // Member documents change when the renderer drains the queue, and it announces them then.
+  const changes = { position: last.position, votes: changedVotes, bills: dirtyBills, members: [] };
   let payload = JSON.stringify(changes);
   if (payload.length > NOTIFY_LIMIT) payload = JSON.stringify({ position: last.position, all: true });
   await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);

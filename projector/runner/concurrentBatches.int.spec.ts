@@ -2,9 +2,10 @@ import { expect } from 'chai';
 import type pg from 'pg';
 import { Command } from '../../command/contract/commands.ts';
 import { decide } from '../../command/contract/decide.ts';
-import { createPgPool, withCredentials } from '../../infra/kernel/db.ts';
+import { createPgPool, inTransaction, withCredentials } from '../../infra/kernel/db.ts';
 import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
 import { usVoteEvent } from '../../infra/testing/usEvents.ts';
+import { drainMemberQueue } from '../members/memberQueue.ts';
 import { createProjectorPool } from '../projectorPool.ts';
 import { applyBatch, type RawEvent } from './applyBatch.ts';
 
@@ -65,6 +66,8 @@ describe('two projector instances applying batches of different partitions at th
       a.release();
       b.release();
     }
+    // The batches queued the member renders; the renderer (which each source runs after its batches) drains them.
+    await inTransaction(pool, (c) => drainMemberQueue(c));
     const stub = await admin.query("SELECT id FROM rm.members WHERE id = 'us-lis-S354'");
     expect(stub.rowCount).to.equal(0);
     const doc = await admin.query("SELECT body::jsonb AS body FROM rm.members WHERE id = 'us-B001230'");

@@ -2,6 +2,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { ensureTopic } from '../../command/log/kafkaEventLog.ts';
+import { createMemberRenderer } from '../members/memberQueue.ts';
 import type { Cursor, RawEvent } from '../runner/applyBatch.ts';
 import { processBatch, readCheckpoint } from '../runner/processBatch.ts';
 
@@ -37,6 +38,7 @@ export const runKafkaSource = async (o: KafkaSourceOptions) => {
   // The projector may start before any command service created the topic; subscribing needs it to exist.
   await ensureTopic(o.kafka, o.topic, o.partitions);
   let stopped = false;
+  const members = createMemberRenderer({ pool: o.pool, logger: o.logger });
   let current: Consumer | null = null;
   const start = async () => {
     const consumer = o.kafka.consumer({
@@ -89,6 +91,7 @@ export const runKafkaSource = async (o: KafkaSourceOptions) => {
           }));
           const result = await processBatch(o.pool, cursor, raws, expected);
           expected = raws.at(-1)!.offset + 1;
+          members.kick();
           o.onBatch?.({ ...result, position: raws.at(-1)!.position });
           resolveOffset(chunk.at(-1)!.offset);
           await heartbeat();
@@ -108,6 +111,7 @@ export const runKafkaSource = async (o: KafkaSourceOptions) => {
     async stop() {
       stopped = true;
       await current?.disconnect();
+      await members.stop();
     },
   };
 };

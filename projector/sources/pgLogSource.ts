@@ -2,6 +2,7 @@ import type pg from 'pg';
 import pgListen from 'pg-listen';
 import type { Logger } from 'pino';
 import { EVENTS_CHANNEL } from '../../command/log/eventLog.ts';
+import { createMemberRenderer } from '../members/memberQueue.ts';
 import { type Cursor, type RawEvent, StaleBatch } from '../runner/applyBatch.ts';
 import { isTransient, processBatch, readCheckpoint } from '../runner/processBatch.ts';
 import { createWakeup } from './wakeup.ts';
@@ -142,6 +143,7 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
 
   let running = true;
   const leadership = o.leaderLock === false ? null : createLeadership(o.pool, o.logger, () => wakeup.wake());
+  const members = createMemberRenderer({ pool: o.pool, logger: o.logger });
   const loop = (async () => {
     let failures = 0;
     try {
@@ -173,6 +175,7 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
             payload: r.envelope,
           }));
           const result = await processBatch(o.pool, cursor, raws, stored);
+          members.kick();
           o.onBatch?.({ ...result, position: raws.at(-1)!.position });
         } catch (err) {
           if (!isTransient(err)) throw err;
@@ -193,6 +196,7 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
       running = false;
       wakeup.wake();
       await loop.catch(() => undefined);
+      await members.stop();
       await subscriber.close();
     },
   };

@@ -1,0 +1,114 @@
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import { inTransaction } from '../../infra/kernel/db.ts';
+import { CHANGES_CHANNEL, NOTIFY_LIMIT, PROJECTION_LOCK, SWITCH_LOCK } from '../runner/applyBatch.ts';
+import { memberQueueEmpty } from './queueMembers.ts';
+import { renderMembers } from './renderMembers.ts';
+
+/** Members rendered per drain transaction: bounds one transaction's work while a backlog drains. */
+const DRAIN_LIMIT = 2_000;
+
+/**
+ * Renders up to `limit` queued members inside the caller's transaction and removes them from the queue. When
+ * the queue is empty afterwards, every member document is as fresh as the votes, and the members' freshness
+ * row says so. Returns the keys rendered (for the change notification) and whether more remain.
+ */
+export const drainMemberQueue = async (client: pg.ClientBase, limit = DRAIN_LIMIT) => {
+  // Nothing queued: no lock, no write (a batch that queues nothing moves the members' freshness itself).
+  if (await memberQueueEmpty(client)) return { keys: [] as string[], more: false };
+  // Batches and drains take the projection lock in turn: a render reads counters a batch may be changing.
+  await client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [PROJECTION_LOCK]);
+  const taken = await client.query<{ key: string; position: string; queued_at: Date }>(
+    `DELETE FROM member_dirty WHERE key IN (SELECT key FROM member_dirty ORDER BY queued_at, key LIMIT $1)
+     RETURNING key, position, queued_at`,
+    [limit],
+  );
+  const keys = taken.rows.map((r) => r.key);
+  // The newest queued position is the one the documents now reflect (positions of different Kafka partitions
+  // do not compare, so the order of queueing decides).
+  const newest = taken.rows.reduce<(typeof taken.rows)[number] | null>(
+    (a, r) => (a === null || r.queued_at > a.queued_at ? r : a),
+    null,
+  );
+  const position = newest?.position ?? null;
+  if (keys.length) await renderMembers(client, keys, position!);
+  const more = keys.length === limit;
+  if (!more) {
+    await client.query(
+      `INSERT INTO freshness (read_model, position, event_time, applied_at)
+       SELECT 'members', position, event_time, clock_timestamp() FROM freshness WHERE read_model = 'votes'
+       ON CONFLICT (read_model) DO UPDATE SET position = EXCLUDED.position, event_time = EXCLUDED.event_time,
+         applied_at = EXCLUDED.applied_at`,
+    );
+  }
+  if (keys.length) {
+    let payload = JSON.stringify({ position, votes: [], bills: [], members: keys });
+    if (payload.length > NOTIFY_LIMIT) payload = JSON.stringify({ position, all: true });
+    await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
+  }
+  return { keys, more };
+};
+
+/**
+ * Drains the queue after each batch, on its own connection: one drain at a time, a new kick during a drain
+ * runs another right after it. Starts with a drain, for keys a crash left between a batch and its render.
+ */
+export const createMemberRenderer = (o: {
+  pool: pg.Pool;
+  logger: Logger;
+  onDrain?: (r: { members: number }) => void;
+}) => {
+  let wanted = true;
+  let running: Promise<void> | null = null;
+  let stopped = false;
+  let failures = 0;
+
+  const drainAll = async () => {
+    for (;;) {
+      const r = await inTransaction(o.pool, async (client) => {
+        // A rebuild's schema switch waits for the drain, as it does for a batch.
+        await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SWITCH_LOCK]);
+        return drainMemberQueue(client);
+      });
+      if (r.keys.length) o.onDrain?.({ members: r.keys.length });
+      if (!r.more) return;
+    }
+  };
+
+  const run = () => {
+    if (running || stopped || !wanted) return;
+    wanted = false;
+    running = drainAll()
+      .then(() => {
+        failures = 0;
+      })
+      .catch((err) => {
+        failures += 1;
+        o.logger.warn({ err, failures }, 'member render failed; retrying');
+        wanted = true;
+        return new Promise<void>((r) => setTimeout(r, Math.min(250 * 2 ** (failures - 1), 5_000)));
+      })
+      .finally(() => {
+        running = null;
+        run();
+      });
+  };
+  run();
+
+  return {
+    /** A batch committed: render what it queued (now, or right after the drain in flight). */
+    kick() {
+      wanted = true;
+      run();
+    },
+    /** Stops after rendering what is queued (unless Postgres is failing: the next start renders it then). */
+    async stop() {
+      stopped = true;
+      await running;
+      if (failures > 0) return;
+      await drainAll().catch((err) =>
+        o.logger.warn({ err }, 'member render at shutdown failed; the next start renders the rest'),
+      );
+    },
+  };
+};
