@@ -106,6 +106,15 @@ const ingest = (args: string[], env: NodeJS.ProcessEnv) =>
 const text = async (page: Page, selector: string) =>
   ((await page.locator(selector).first().textContent()) ?? '').trim();
 
+/** Charts draw once near the viewport or when the browser is idle: wait for all of them before a screenshot. */
+const chartsDrawn = async (page: Page) => {
+  const deadline = Date.now() + 10_000;
+  while ((await page.locator('.chart:not(:has(svg))').count()) > 0) {
+    if (Date.now() > deadline) throw new Error('charts not drawn within 10 s');
+    await page.waitForTimeout(50);
+  }
+};
+
 describe('web dashboard in headless Chromium against the running services', function () {
   this.timeout(180_000);
   let db: TestDatabase;
@@ -204,9 +213,12 @@ describe('web dashboard in headless Chromium against the running services', func
     await page.locator('[data-testid="bill-page"]').waitFor();
     expect(await text(page, 'h1')).to.equal(source.title);
     expect(new URL(page.url()).pathname).to.equal(`/bills/${BILL.id}`);
+    // The roll calls render just after the top of the page (components/Later.tsx).
+    await page.locator('.roll-call').first().waitFor();
     expect(await page.locator('.roll-call').count()).to.equal(raws.size);
     for (const id of raws.keys())
       expect(await page.locator(`.roll-call a[href="/votes/${id}"]`).count()).to.equal(1);
+    await chartsDrawn(page);
     await screenshot(page, '2-bill');
     await page.locator(`.roll-call a[href="/votes/${targetVote}"]`).click();
   });
@@ -229,7 +241,10 @@ describe('web dashboard in headless Chromium against the running services', func
     expect(await text(page, '[data-testid="result"]')).to.equal(targetRaw.result);
     const marked = dissenters(targetRaw);
     expect(marked.length).to.be.greaterThan(0);
+    // The members list renders just after the top of the page (components/Later.tsx).
+    await page.locator('.members li').first().waitFor();
     expect(await page.locator('.members li.dissent').count()).to.equal(marked.length);
+    await chartsDrawn(page);
     await screenshot(page, '3-vote');
   });
 
@@ -255,6 +270,7 @@ describe('web dashboard in headless Chromium against the running services', func
     expect(await text(page, '[data-testid="counter-bills"]')).to.equal(String(1 + otherBills));
     const position = Number(await text(page, '[data-testid="position"]'));
     expect(position).to.be.greaterThan(0);
+    await chartsDrawn(page);
     await screenshot(page, '5-dashboard');
     const r = await fetch(`${stack.commandUrl}/api/v1/ingest`, {
       method: 'POST',
@@ -311,11 +327,54 @@ describe('web dashboard in headless Chromium against the running services', func
     }
   });
 
+  it('a first visit gets its data and route code asked for by the HTML, each API resource once', async () => {
+    const vote: Json = await (await fetch(`${stack.queryUrl}/api/v1/votes/${targetVote}`)).json();
+    const member = vote.ballots.find((b: Json) => b.withParty === false).memberId;
+    for (const path of ['/', `/bills/${BILL.id}`, `/votes/${targetVote}`, `/members/${member}`]) {
+      // A new context: an empty HTTP cache, as on a first visit.
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      try {
+        const fresh = await context.newPage();
+        await fresh.goto(`${stack.queryUrl}${path}`);
+        await fresh.locator('[data-testid$="-page"]:not([aria-busy="true"])').first().waitFor();
+        const entries = await fresh.evaluate<
+          { name: string; initiatorType: string; startTime: number; responseEnd: number }[]
+        >(
+          `performance.getEntriesByType('resource').map((e) => ({ name: e.name.slice(location.origin.length), initiatorType: e.initiatorType, startTime: e.startTime, responseEnd: e.responseEnd }))`,
+        );
+        const api = entries.filter((e) => e.name.startsWith('/api/'));
+        const names = api.map((e) => `${e.name} (${e.initiatorType})`).join(', ');
+        expect(api.length, path).to.be.greaterThan(0);
+        // Every resource the page read came from a <link rel="preload"> of its HTML, and the app's own fetch of
+        // it took that response over instead of asking again (the hint URLs match what the page fetches).
+        expect(new Set(api.map((e) => e.name)).size, `${path}: ${names}`).to.equal(api.length);
+        expect(
+          api.every((e) => e.initiatorType === 'link'),
+          `${path}: ${names}`,
+        ).to.equal(true);
+        // The route chunk was asked for while the entry script was still downloading, not once it had run.
+        const entry = entries.find((e) => /^\/assets\/index-[\w-]+\.js$/.test(e.name));
+        const chunks = entries.filter((e) => /^\/assets\/(Dashboard|Bill|Vote|Member)Page-/.test(e.name));
+        expect(chunks.length, `${path}: route chunk`).to.equal(1);
+        expect(chunks[0]!.startTime, `${path}: route chunk`).to.be.at.most(entry!.responseEnd);
+      } finally {
+        await context.close();
+      }
+    }
+  });
+
   it('serves hashed assets as immutable and index.html as no-cache, with the same page for any app URL', async () => {
     const index = await fetch(`${stack.queryUrl}/votes/${targetVote}`);
     expect(index.status).to.equal(200);
     expect(index.headers.get('cache-control')).to.equal('no-cache');
     const html = await index.text();
+    // The page's hints: its data, its route chunk (and what that imports).
+    expect(html).to.contain(`<link rel="preload" as="fetch" crossorigin href="/api/v1/votes/${targetVote}">`);
+    expect(html).to.match(/<link rel="modulepreload" crossorigin href="\/assets\/VotePage-[\w-]+\.js">/);
+    // A URL with a query string (a paged or filtered view) gets the code hints but no data hint.
+    const paged = await (await fetch(`${stack.queryUrl}/members/us-X000000?cursor=abc`)).text();
+    expect(paged).to.match(/rel="modulepreload"[^>]*MemberPage-/);
+    expect(paged).not.to.contain('as="fetch"');
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).to.be.a('string');
     const asset = await fetch(`${stack.queryUrl}${script}`, { headers: { 'accept-encoding': 'br' } });

@@ -15,12 +15,15 @@ const client = new QueryClient({
   },
 });
 
-preloadLanding(client, window.location.pathname);
-
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <QueryClientProvider client={client}>
-      <App />
-    </QueryClientProvider>
-  </StrictMode>,
+// The first render waits for the landing page's code (already on its way: the HTML preloads it), so that it is
+// the page itself rather than a fallback (see lazyPage in App.tsx). Not a top-level await: the route chunks
+// import this chunk's modules, and would then wait on it while it waits on them.
+void preloadLanding(client, window.location.pathname).then(() =>
+  createRoot(document.getElementById('root')!).render(
+    <StrictMode>
+      <QueryClientProvider client={client}>
+        <App />
+      </QueryClientProvider>
+    </StrictMode>,
+  ),
 );

@@ -30,9 +30,11 @@ export const metaOf = (headers: Headers, receivedAt = Date.now()): Meta => ({
 /**
  * GET a JSON resource of the query service (same origin). The browser's HTTP cache does the ETag / 304 work;
  * the signal lets TanStack Query cancel a request nobody waits for any more (a stale search keystroke).
+ * No request headers of its own: on a first visit the query service has already asked for the page's data with
+ * `<link rel="preload" as="fetch">`, and Chromium hands that response over only to a request like it.
  */
 export const getJson = async <T>(path: string, signal?: AbortSignal): Promise<Loaded<T>> => {
-  const res = await fetch(path, { signal: signal ?? null, headers: { accept: 'application/json' } });
+  const res = await fetch(path, { signal: signal ?? null });
   if (!res.ok) {
     let title = `${res.status} ${res.statusText}`;
     try {

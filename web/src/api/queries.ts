@@ -101,6 +101,18 @@ export type BillSearchParams = Readonly<{ q: string } & Partial<Record<FacetName
 
 export const SEARCH_PAGE = 20;
 
+/** The search of a /search URL's query string: its text, facet filters and page cursor. */
+export const searchParamsOf = (p: URLSearchParams): BillSearchParams => {
+  const out: Record<string, string> = { q: (p.get('q') ?? '').trim() };
+  for (const f of FACETS) {
+    const v = p.get(f);
+    if (v) out[f] = v;
+  }
+  const cursor = p.get('cursor');
+  if (cursor) out.cursor = cursor;
+  return out as BillSearchParams;
+};
+
 export const billSearchQuery = (params: BillSearchParams) =>
   queryOptions({
     queryKey: keys.billSearch(params),

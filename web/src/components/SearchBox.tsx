@@ -1,7 +1,13 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
+import { type BillSearchParams, billSearchQuery, keys, searchParamsOf } from '../api/queries.ts';
 
-/** Wait this long after a keystroke before asking: long enough to skip most intermediate words, short enough to feel instant. */
+/**
+ * Keystrokes closer together than this are one burst (fast typing, a held key): the search waits until the
+ * burst has been quiet this long. A keystroke after a quiet spell is searched at once (a leading-edge
+ * debounce), so the last letter of a word typed at a normal pace is not kept waiting.
+ */
 export const DEBOUNCE_MS = 40;
 
 const searchUrl = (current: string, text: string) => {
@@ -25,23 +31,49 @@ export function SearchBox() {
   const urlQ = onSearch ? (new URLSearchParams(search).get('q') ?? '') : '';
   const [text, setText] = useState(urlQ);
   const pushed = useRef(urlQ);
+  const client = useQueryClient();
+  const lastKey = useRef(-Infinity);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const asked = useRef<BillSearchParams | null>(null);
 
-  // The URL changed by itself (back button, a shared link): show its query.
+  /**
+   * Shows the search for `value`: its request starts here, before the search page renders with the new URL (and
+   * picks up the same query), and the request for the text before it is cancelled if still running. Reads the
+   * location when it runs (a debounced call may come after a navigation).
+   */
+  const go = (value: string) => {
+    clearTimeout(timer.current);
+    pushed.current = value;
+    const here = window.location.pathname === '/search';
+    const url = searchUrl(here ? window.location.search : '', value);
+    const params = searchParamsOf(new URL(url, window.location.origin).searchParams);
+    if (asked.current && asked.current.q !== params.q) {
+      void client.cancelQueries({ queryKey: keys.billSearch(asked.current), exact: true });
+    }
+    asked.current = params;
+    void client.prefetchQuery(billSearchQuery(params));
+    navigate(url, { replace: here });
+  };
+
+  const onChange = (value: string) => {
+    setText(value);
+    clearTimeout(timer.current);
+    const now = performance.now();
+    const quiet = now - lastKey.current >= DEBOUNCE_MS;
+    lastKey.current = now;
+    if (quiet) go(value);
+    else timer.current = setTimeout(() => go(value), DEBOUNCE_MS);
+  };
+
+  // The URL changed by itself (back button, a shared link, leaving the search page): show its query.
   useEffect(() => {
     if (urlQ !== pushed.current) {
+      clearTimeout(timer.current);
       pushed.current = urlQ;
       setText(urlQ);
     }
   }, [urlQ]);
-
-  useEffect(() => {
-    if (text === pushed.current) return;
-    const t = setTimeout(() => {
-      pushed.current = text;
-      navigate(searchUrl(onSearch ? search : '', text), { replace: onSearch });
-    }, DEBOUNCE_MS);
-    return () => clearTimeout(t);
-  }, [text, onSearch, search, navigate]);
+  useEffect(() => () => clearTimeout(timer.current), []);
 
   const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
     if (e.key === 'ArrowDown') {
@@ -52,11 +84,10 @@ export function SearchBox() {
       }
     } else if (e.key === 'Escape' && text) {
       e.preventDefault();
-      setText('');
+      onChange('');
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      pushed.current = text;
-      navigate(searchUrl(onSearch ? search : '', text), { replace: onSearch });
+      go(text);
     }
   };
 
@@ -74,7 +105,7 @@ export function SearchBox() {
         aria-controls="search-results"
         aria-describedby="search-hint"
         value={text}
-        onChange={(e) => setText(e.target.value)}
+        onChange={(e) => onChange(e.target.value)}
         onKeyDown={onKeyDown}
       />
       <span id="search-hint" className="visually-hidden">

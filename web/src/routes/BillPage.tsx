@@ -2,6 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useParams } from 'wouter';
 import { billQuery } from '../api/queries.ts';
 import type { Bill } from '../api/types.ts';
+import { Later } from '../components/Later.tsx';
 import { PartyBars } from '../components/PartyBars.tsx';
 import { ResourceLink } from '../components/ResourceLink.tsx';
 import { ErrorNote, Loading, Skeleton } from '../components/Status.tsx';
@@ -135,24 +136,28 @@ export default function BillPage() {
       </section>
       <section aria-labelledby="votes-h">
         <h2 id="votes-h">Roll calls ({bill.votes.length})</h2>
-        <RollCalls bill={bill} />
+        <Later>
+          <RollCalls bill={bill} />
+        </Later>
       </section>
       <section aria-labelledby="timeline-h">
         <h2 id="timeline-h">Status timeline</h2>
-        {bill.actions.length === 0 ? (
-          <p>No actions recorded.</p>
-        ) : (
-          <ol className="timeline">
-            {bill.actions.map((a, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: actions are a fixed, ordered list
-              <li key={i}>
-                <time dateTime={a.date}>{formatDay(a.date)}</time>
-                {a.chamber && <span className="meta"> {chamberName(a.chamber)}</span>}
-                <p>{a.text}</p>
-              </li>
-            ))}
-          </ol>
-        )}
+        <Later>
+          {bill.actions.length === 0 ? (
+            <p>No actions recorded.</p>
+          ) : (
+            <ol className="timeline">
+              {bill.actions.map((a, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: actions are a fixed, ordered list
+                <li key={i}>
+                  <time dateTime={a.date}>{formatDay(a.date)}</time>
+                  {a.chamber && <span className="meta"> {chamberName(a.chamber)}</span>}
+                  <p>{a.text}</p>
+                </li>
+              ))}
+            </ol>
+          )}
+        </Later>
       </section>
     </article>
   );

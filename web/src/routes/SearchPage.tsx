@@ -1,6 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
+import { memo } from 'react';
 import { useSearchParams } from 'wouter';
-import { type BillSearchParams, billSearchQuery, FACETS, type FacetName } from '../api/queries.ts';
+import {
+  type BillSearchParams,
+  billSearchQuery,
+  FACETS,
+  type FacetName,
+  searchParamsOf,
+} from '../api/queries.ts';
 import type { BillHit, Facets } from '../api/types.ts';
 import { Highlighted } from '../components/Highlighted.tsx';
 import { ResourceLink } from '../components/ResourceLink.tsx';
@@ -38,55 +45,46 @@ const valueLabel = (facet: FacetName, value: string) => {
   }
 };
 
-const paramsOf = (p: URLSearchParams): BillSearchParams => {
-  const out: Record<string, string> = { q: (p.get('q') ?? '').trim() };
-  for (const f of FACETS) {
-    const v = p.get(f);
-    if (v) out[f] = v;
-  }
-  const cursor = p.get('cursor');
-  if (cursor) out.cursor = cursor;
-  return out as BillSearchParams;
-};
+type FacetProps = { facets: Facets; params: BillSearchParams; toggle: (f: FacetName, v: string) => void };
 
-function FacetFilters({
-  facets,
-  params,
-  toggle,
-}: {
-  facets: Facets;
-  params: BillSearchParams;
-  toggle: (f: FacetName, v: string) => void;
-}) {
-  return (
-    <aside className="facets" aria-label="Filters">
-      {FACETS.filter((f) => (facets[f]?.length ?? 0) > 0 || params[f]).map((f) => (
-        <fieldset key={f}>
-          <legend>{FACET_LABELS[f]}</legend>
-          <ul>
-            {(facets[f] ?? []).slice(0, 12).map(({ value, count }) => {
-              const on = params[f] === value;
-              return (
-                <li key={value}>
-                  <button
-                    type="button"
-                    className="facet"
-                    aria-pressed={on}
-                    data-facet={f}
-                    data-value={value}
-                    onClick={() => toggle(f, value)}
-                  >
-                    <span>{valueLabel(f, value)}</span> <span className="count">{formatNumber(count)}</span>
-                  </button>
-                </li>
-              );
-            })}
-          </ul>
-        </fieldset>
-      ))}
-    </aside>
-  );
-}
+/**
+ * Every keystroke in the search field changes the URL and renders the page again, first with the previous
+ * answer as placeholder: the filters and hits re-render only when their own inputs change (`toggle` only calls the
+ * URL setter with a function of the current URL, so each render's copy does the same).
+ */
+const FacetFilters = memo(
+  function FacetFilters({ facets, params, toggle }: FacetProps) {
+    return (
+      <aside className="facets" aria-label="Filters">
+        {FACETS.filter((f) => (facets[f]?.length ?? 0) > 0 || params[f]).map((f) => (
+          <fieldset key={f}>
+            <legend>{FACET_LABELS[f]}</legend>
+            <ul>
+              {(facets[f] ?? []).slice(0, 12).map(({ value, count }) => {
+                const on = params[f] === value;
+                return (
+                  <li key={value}>
+                    <button
+                      type="button"
+                      className="facet"
+                      aria-pressed={on}
+                      data-facet={f}
+                      data-value={value}
+                      onClick={() => toggle(f, value)}
+                    >
+                      <span>{valueLabel(f, value)}</span> <span className="count">{formatNumber(count)}</span>
+                    </button>
+                  </li>
+                );
+              })}
+            </ul>
+          </fieldset>
+        ))}
+      </aside>
+    );
+  },
+  (a, b) => a.facets === b.facets && FACETS.every((f) => a.params[f] === b.params[f]),
+);
 
 function Hit({ hit }: { hit: BillHit }) {
   return (
@@ -111,6 +109,10 @@ function Hit({ hit }: { hit: BillHit }) {
   );
 }
 
+const Hits = memo(function Hits({ hits }: { hits: readonly BillHit[] }) {
+  return hits.map((h) => <Hit key={h.id} hit={h} />);
+});
+
 /** Arrow keys move between result links; Arrow Up from the first goes back to the search field. */
 const onResultsKey = (e: React.KeyboardEvent<HTMLElement>) => {
   if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Escape') return;
@@ -127,7 +129,7 @@ const onResultsKey = (e: React.KeyboardEvent<HTMLElement>) => {
 
 export default function SearchPage() {
   const [search, setSearch] = useSearchParams();
-  const params = paramsOf(search);
+  const params = searchParamsOf(search);
   useTitle(params.q ? `Search: ${params.q}` : 'Search');
   const { data, error, isPending, isPlaceholderData, isFetching } = useQuery(billSearchQuery(params));
   const set = (change: (p: URLSearchParams) => void, replace = false) =>
@@ -182,9 +184,7 @@ export default function SearchPage() {
               <p>No bill matches. Try fewer words or remove a filter.</p>
             ) : (
               <ol id="search-results" className="hits" onKeyDown={onResultsKey}>
-                {result?.hits.map((h) => (
-                  <Hit key={h.id} hit={h} />
-                ))}
+                {result && <Hits hits={result.hits} />}
               </ol>
             )}
             {result && (params.cursor || result.nextCursor) && (

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useParams } from 'wouter';
 import { voteQuery } from '../api/queries.ts';
 import type { Vote, VoteBallot } from '../api/types.ts';
+import { Later } from '../components/Later.tsx';
 import { PartyBars } from '../components/PartyBars.tsx';
 import { ResourceLink } from '../components/ResourceLink.tsx';
 import { ErrorNote, Loading, Skeleton } from '../components/Status.tsx';
@@ -14,7 +15,11 @@ const ORDER = ['yea', 'nay', 'present', 'not_voting', 'paired', 'other'];
 /** Ballots grouped by the position as recorded (Yea, Aye, Nay, Not Voting...), in the order of their class. */
 const byPosition = (ballots: readonly VoteBallot[]) => {
   const groups = new Map<string, VoteBallot[]>();
-  for (const b of ballots) groups.set(b.position, [...(groups.get(b.position) ?? []), b]);
+  for (const b of ballots) {
+    const group = groups.get(b.position);
+    if (group) group.push(b);
+    else groups.set(b.position, [b]);
+  }
   return [...groups.entries()].sort(
     ([, a], [, b]) => ORDER.indexOf(a[0]!.class) - ORDER.indexOf(b[0]!.class),
   );
@@ -66,36 +71,38 @@ function Members({ vote }: { vote: Vote }) {
         />{' '}
         Only members who voted against their party ({vote.dissenters.length})
       </label>
-      <div className="positions">
-        {byPosition(ballots).map(([position, list]) => (
-          <section key={position} aria-label={`${position}: ${list.length}`} className="position-group">
-            <h3>
-              {position} <span className="count">{list.length}</span>
-            </h3>
-            <ul className="members">
-              {list.map((b) => (
-                <li key={b.memberId} className={b.withParty === false ? 'dissent' : undefined}>
-                  <ResourceLink kind="member" id={b.memberId}>
-                    {b.name}
-                  </ResourceLink>{' '}
-                  {/* Senate files print the name as "Baldwin (D-WI)": do not repeat the party and state. */}
-                  {!b.name.endsWith(`(${b.party ?? '?'}${b.region ? `-${b.region}` : ''})`) && (
-                    <span className="meta">
-                      ({b.party ?? '?'}
-                      {b.region ? `-${b.region}` : ''})
-                    </span>
-                  )}
-                  {b.withParty === false && (
-                    <span className="tag" title="voted against the majority of their party">
-                      dissent
-                    </span>
-                  )}
-                </li>
-              ))}
-            </ul>
-          </section>
-        ))}
-      </div>
+      <Later>
+        <div className="positions">
+          {byPosition(ballots).map(([position, list]) => (
+            <section key={position} aria-label={`${position}: ${list.length}`} className="position-group">
+              <h3>
+                {position} <span className="count">{list.length}</span>
+              </h3>
+              <ul className="members">
+                {list.map((b) => (
+                  <li key={b.memberId} className={b.withParty === false ? 'dissent' : undefined}>
+                    <ResourceLink kind="member" id={b.memberId}>
+                      {b.name}
+                    </ResourceLink>{' '}
+                    {/* Senate files print the name as "Baldwin (D-WI)": do not repeat the party and state. */}
+                    {!b.name.endsWith(`(${b.party ?? '?'}${b.region ? `-${b.region}` : ''})`) && (
+                      <span className="meta">
+                        ({b.party ?? '?'}
+                        {b.region ? `-${b.region}` : ''})
+                      </span>
+                    )}
+                    {b.withParty === false && (
+                      <span className="tag" title="voted against the majority of their party">
+                        dissent
+                      </span>
+                    )}
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ))}
+        </div>
+      </Later>
     </>
   );
 }
