@@ -3,6 +3,7 @@ import type pg from 'pg';
 /** Every table the projector writes (documents and the state they are rendered from). */
 export const READ_MODEL_TABLES = [
   'ballots',
+  'bill_highlights',
   'bill_search',
   'bill_state',
   'bills',

@@ -79,6 +79,11 @@ export const billSearchRow = (d: BillDocument, latestActionDate: string | null, 
   };
 };
 
+/** Summary snippets come from this many characters (the query service's SNIPPET_SOURCE_CHARS). */
+const HIGHLIGHT_SOURCE_CHARS = 4_000;
+/** The private-use characters highlights are marked with, removed from the text first. */
+const MARKERS = "E'\\uE000\\uE001'";
+
 // Words of four letters or more, as the spelling dictionary keeps them (the D weight holds unstemmed words).
 const WORDS_OF = `unnest(tsvector_to_array(ts_filter(document, '{d}'))) AS word`;
 const DICTIONARY_WORD = `word ~ '^[a-z]{4,}$'`;
@@ -159,6 +164,15 @@ export const indexBills = async (client: pg.ClientBase, rows: readonly BillSearc
     [out.param()],
   );
   if (textChanged.length) {
+    // Where each word of the title and summary starts and the lexeme it makes, for highlights (sql/0007).
+    await client.query(
+      `INSERT INTO bill_highlights (id, title_map, summary_map)
+       SELECT id, public.openpolicy_highlight_map(translate(title, ${MARKERS}, '')),
+              public.openpolicy_highlight_map(translate(left(summary, ${HIGHLIGHT_SOURCE_CHARS}), ${MARKERS}, ''))
+       FROM bill_search WHERE id = ANY($1::text[])
+       ON CONFLICT (id) DO UPDATE SET title_map = EXCLUDED.title_map, summary_map = EXCLUDED.summary_map`,
+      [textChanged],
+    );
     await client.query(
       `INSERT INTO search_words (word, ndoc)
        SELECT word, count(*)::int FROM bill_search, ${WORDS_OF}

@@ -11,6 +11,7 @@ import { createTestDatabase, type TestDatabase } from '../../infra/testing/testD
 import { asEvent, usBillCommands } from '../../infra/testing/usEvents.ts';
 import { loadQueryConfig } from '../config.ts';
 import { startQueryService } from '../index.ts';
+import { highlightAll, tsqueryOperands } from './tokenHighlight.ts';
 
 type Hit = {
   id: string;
@@ -204,6 +205,32 @@ describe('bill and vote search on Postgres full text (776 real bills of the 117t
       }
     }
     expect(page.hits.some((h) => h.highlights.title.includes('<mark>'))).to.equal(true);
+  });
+
+  it("marks from the projector's word maps exactly the words ts_headline marks, in every title and summary", async () => {
+    const queries = [
+      `websearch_to_tsquery('english', '"student loan" -tax or veterans health-care')`,
+      `to_tsquery('english', 'inf:*') || to_tsquery('simple', 'infrastructur:*')`,
+      `websearch_to_tsquery('english', 'covid-19 H.R. 1319 2021 e-mail www.congress.gov')`,
+    ];
+    let marked = 0;
+    for (const query of queries) {
+      const r = await admin.query<{ terms: string; texts: [string, string | null, string | null][] }>(
+        `WITH q AS (SELECT ${query} AS query)
+         SELECT (SELECT query::text FROM q) AS terms, json_agg(json_build_array(t.text, t.map,
+                  ts_headline('english', t.text, q.query, 'HighlightAll=true, StartSel=\uE000, StopSel=\uE001'))) AS texts
+         FROM rm.bill_search s JOIN rm.bill_highlights h USING (id), q,
+              LATERAL (VALUES (s.title, h.title_map), (left(s.summary, 4000), h.summary_map)) t(text, map)
+         WHERE t.text IS NOT NULL`,
+      );
+      const ops = tsqueryOperands(r.rows[0]!.terms);
+      expect(r.rows[0]!.texts.length).to.be.greaterThan(bills.length);
+      for (const [text, map, expected] of r.rows[0]!.texts) {
+        expect(highlightAll(text, map, ops), text).to.equal(expected);
+        if (expected?.includes('\uE000')) marked++;
+      }
+    }
+    expect(marked).to.be.greaterThan(100);
   });
 
   it('pages by cursor without overlap, in relevance order', async () => {
