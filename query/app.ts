@@ -2,10 +2,10 @@ import express from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { notFoundRoute, problemDetails } from '../infra/kernel/problem.ts';
-import { rateLimit } from '../infra/kernel/rateLimit.ts';
 import { billRoutes } from './bills/billRoutes.ts';
 import { dashboardRoutes } from './dashboard/dashboardRoutes.ts';
 import type { Documents } from './documents.ts';
+import { type ClientLimiter, createClientLimiter } from './http/clientLimiter.ts';
 import { handle } from './http/handle.ts';
 import { queryOpenApi } from './http/openapi.ts';
 import { cors, securityHeaders } from './http/publicApi.ts';
@@ -29,6 +29,8 @@ export type QueryAppDeps = Readonly<{
   metrics?: QueryMetrics;
   /** Per-client token bucket on /api; absent or a zero rate: no limit. */
   rateLimit?: Readonly<{ ratePerSec: number; burst: number }>;
+  /** The bucket itself, when something in front of express shares it (see queryLimiter); else built here. */
+  limiter?: ClientLimiter | null;
   /** Express `trust proxy`, so that `req.ip` is the client behind a load balancer. */
   trustProxy?: boolean | number | string;
   /** Extra state for /readyz (cache levels, change feed). */
@@ -75,10 +77,8 @@ export const createQueryApp = (deps: QueryAppDeps) => {
     res.type('application/json').send(openApi);
   });
   app.use('/api', cors);
-  const limit = deps.rateLimit;
-  if (limit && limit.ratePerSec > 0 && limit.burst > 0) {
-    app.use('/api', rateLimit({ ...limit, onLimited: () => metrics.rateLimited.inc() }));
-  }
+  const limiter = deps.limiter !== undefined ? deps.limiter : queryLimiter(deps.rateLimit, metrics);
+  if (limiter) app.use('/api', limiter.middleware);
   const serve = deps.serve ?? directServe;
   // Before the bill and vote routes, which would take `search` for an id.
   if (deps.search) app.use(searchRoutes(deps.search, serve));
@@ -92,3 +92,9 @@ export const createQueryApp = (deps: QueryAppDeps) => {
   app.use(problemDetails(deps.logger));
   return app;
 };
+
+/** The per-client token bucket the configuration asks for (null: no limit), counting its refusals in `metrics`. */
+export const queryLimiter = (limit: QueryAppDeps['rateLimit'], metrics: QueryMetrics) =>
+  limit && limit.ratePerSec > 0 && limit.burst > 0
+    ? createClientLimiter({ ...limit, onLimited: () => metrics.rateLimited.inc() })
+    : null;

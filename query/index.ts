@@ -3,7 +3,6 @@ import { sql } from 'slonik';
 import { withCredentials } from '../infra/kernel/db.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
 import { isMain, onShutdown } from '../infra/kernel/main.ts';
-import { createQueryApp } from './app.ts';
 import { createChangeFeed } from './cache/changeFeed.ts';
 import { parseChange } from './cache/changes.ts';
 import { createFreshness } from './cache/freshness.ts';
@@ -15,15 +14,18 @@ import { loadQueryConfig, type QueryConfig } from './config.ts';
 import { createReadPool } from './db.ts';
 import { createDocuments } from './documents.ts';
 import { createCachedServe } from './http/cachedServe.ts';
+import { createRouteMemo } from './http/routeMemo.ts';
 import { createQueryMetrics } from './metrics/queryMetrics.ts';
 import { createMeiliSearch } from './search/meiliSearch.ts';
 import { createPgSearch } from './search/pgSearch.ts';
+import { createQueryServer } from './server.ts';
 
 /** Default Redis prefix: one namespace per database, so deployments and test databases never share keys. */
 const redisPrefix = (databaseUrl: string) =>
   `op:${decodeURIComponent(new URL(databaseUrl).pathname.slice(1))}:`;
 
-export const startQueryService = async (config: QueryConfig) => {
+/** `fastPath: false` sends every request through express (specs compare the two). */
+export const startQueryService = async (config: QueryConfig, options: { fastPath?: boolean } = {}) => {
   const logger = createLogger('query', config.LOG_LEVEL);
   const databaseUrl =
     config.QUERY_DATABASE_URL ??
@@ -74,7 +76,8 @@ export const startQueryService = async (config: QueryConfig) => {
 
   metrics.attach({ cache, freshness, listening: feed.listening, poolState: () => pool.state() });
   const pgSearch = createPgSearch(databaseUrl);
-  const app = createQueryApp({
+  const memo = createRouteMemo();
+  const server = createQueryServer({
     docs: createDocuments(pool),
     search: config.MEILI_HOST
       ? createMeiliSearch({
@@ -87,7 +90,11 @@ export const startQueryService = async (config: QueryConfig) => {
     ping: async () => {
       await pool.query(sql.unsafe`SELECT 1`);
     },
-    serve: createCachedServe({ cache, freshness }),
+    serve: createCachedServe({ cache, freshness, memo }),
+    cache,
+    freshness,
+    memo,
+    fastPath: options.fastPath ?? true,
     metrics,
     rateLimit: { ratePerSec: config.QUERY_RATE_LIMIT_RPS, burst: config.QUERY_RATE_LIMIT_BURST },
     trustProxy: config.QUERY_TRUST_PROXY,
@@ -95,7 +102,7 @@ export const startQueryService = async (config: QueryConfig) => {
       cache: { listening: feed.listening(), memory: cache.memoryStats(), redis: cache.redisStatus() },
     }),
   });
-  const server = app.listen(config.QUERY_PORT, config.QUERY_HOST);
+  server.listen(config.QUERY_PORT, config.QUERY_HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   server.keepAliveTimeout = 65_000;
   const { port } = server.address() as AddressInfo;

@@ -10,12 +10,40 @@ const [databaseUrl, port] = process.argv.slice(2);
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10, options: '-c search_path=rm' });
 const app = express();
 
-const send = (res: express.Response, rows: { doc: unknown }[]) =>
-  rows[0] ? res.json(rows[0].doc) : res.status(404).json({ title: 'not found' });
+const send = (res: express.Response, rows: { doc: unknown }[] | null) => {
+  if (rows) rows[0] ? res.json(rows[0].doc) : res.status(404).json({ title: 'not found' });
+};
+
+let inflight = 0;
+/**
+ * One query for one request. A request whose client has already gone (the load generator closed its
+ * connections at the end of a run) is dropped when its turn for a pool connection comes: otherwise the queue
+ * left behind by 32 clients at 1 req/s kept Postgres busy for half a minute into the next measurement.
+ */
+const query = async (req: express.Request, text: string, values: unknown[] = []) => {
+  inflight++;
+  try {
+    const client = await pool.connect();
+    try {
+      if (req.socket.destroyed) return null;
+      return (await client.query<{ doc: unknown }>(text, values)).rows;
+    } finally {
+      client.release();
+    }
+  } finally {
+    inflight--;
+  }
+};
+
+// How many requests are still being worked on: the scenario waits for 0 before it measures the next target.
+app.get('/_inflight', (_req, res) => {
+  res.json({ inflight });
+});
 
 // Per-party counts for one vote, computed from its ballots on every request.
 app.get('/api/v1/votes/:id', async (req, res) => {
-  const { rows } = await pool.query(
+  const rows = await query(
+    req,
     `WITH counts AS (
        SELECT party, position_class, count(*) AS n FROM ballots WHERE vote_id = $1 GROUP BY party, position_class)
      SELECT jsonb_build_object('id', v.id, 'date', v.voted_at, 'result', v.result,
@@ -56,7 +84,8 @@ app.get('/api/v1/bills/search', async (req, res) => {
     values.push(req.query.introducedFrom);
     where.push(`introduced_date >= $${values.length}::date`);
   }
-  const { rows } = await pool.query(
+  const rows = await query(
+    req,
     `WITH m AS (SELECT id, title, status, latest_action_date FROM bill_search WHERE ${where.join(' AND ') || 'true'})
      SELECT jsonb_build_object('total', (SELECT count(*) FROM m),
               'facets', (SELECT jsonb_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM m GROUP BY 1) f),
@@ -69,7 +98,8 @@ app.get('/api/v1/bills/search', async (req, res) => {
 
 // A bill with every roll call on it and yea/nay totals: the seed's vote_summary CTE joined to bills.
 app.get('/api/v1/bills/:id', async (req, res) => {
-  const { rows } = await pool.query(
+  const rows = await query(
+    req,
     `WITH vote_summary AS (
        SELECT b.vote_id, count(*) FILTER (WHERE b.position_class = 'yea') AS yea,
               count(*) FILTER (WHERE b.position_class = 'nay') AS nay, count(*) AS total
@@ -87,7 +117,8 @@ app.get('/api/v1/bills/:id', async (req, res) => {
 
 // A member's counters aggregated over all their ballots per request.
 app.get('/api/v1/members/:id', async (req, res) => {
-  const { rows } = await pool.query(
+  const rows = await query(
+    req,
     `WITH aliases AS (SELECT alias FROM member_aliases WHERE member_id = $1 UNION SELECT $1)
      SELECT jsonb_build_object('id', $1::text, 'profile', (SELECT profile FROM member_state WHERE id = $1),
               'rollCalls', count(*), 'notVoting', count(*) FILTER (WHERE b.position_class = 'not_voting'),
@@ -102,7 +133,8 @@ app.get('/api/v1/members/:id', async (req, res) => {
 // The bill list with vote counts and yea/nay totals joined and grouped per request.
 app.get('/api/v1/bills', async (req, res) => {
   const limit = Math.min(Number(req.query.limit ?? 20), 100);
-  const { rows } = await pool.query(
+  const rows = await query(
+    req,
     `WITH vote_summary AS (
        SELECT v.bill_id, count(DISTINCT v.id) AS votes, count(*) FILTER (WHERE b.position_class = 'yea') AS yea,
               count(*) FILTER (WHERE b.position_class = 'nay') AS nay
@@ -118,8 +150,9 @@ app.get('/api/v1/bills', async (req, res) => {
 });
 
 // The dashboard computed from the base tables per request (what the materialized view stores).
-app.get('/api/v1/dashboard/summary', async (_req, res) => {
-  const { rows } = await pool.query(
+app.get('/api/v1/dashboard/summary', async (req, res) => {
+  const rows = await query(
+    req,
     `SELECT jsonb_build_object(
        'billsByStatus', (SELECT jsonb_object_agg(st, n) FROM (SELECT data->>'status' AS st, count(*) AS n FROM bill_state GROUP BY 1) s),
        'closestVotes', (SELECT jsonb_agg(x) FROM (SELECT vote_id, abs(sum(CASE position_class WHEN 'yea' THEN 1 WHEN 'nay' THEN -1 ELSE 0 END)) AS margin

@@ -37,6 +37,9 @@ export type LoadResult = Readonly<{
   latencyMs: { p50: number; p90: number; p99: number; max: number };
   requests: number;
   errors: number;
+  /** Open loop: how late the generator wrote requests after they were due, and its deepest queue. */
+  generatorLagMs?: { p50: number; p99: number; max: number };
+  maxQueued?: number;
 }>;
 
 /** Runs the load generator in its own process (never in the process of a server it measures). */

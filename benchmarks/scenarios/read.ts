@@ -28,12 +28,48 @@ const sample = async (url: string) => {
   }
 };
 
+/**
+ * Waits until nothing else queries the database (no other active client backend for half a second, at most a
+ * minute): the projector's view refresh after the load, or the live-SQL baseline's last queries, would
+ * otherwise run into the next measurement.
+ */
+const quiet = async (url: string) => {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    let calm = 0;
+    while (calm < 5 && Date.now() < deadline) {
+      const r = await c.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity
+         WHERE datname = current_database() AND state = 'active' AND backend_type = 'client backend'
+           AND pid <> pg_backend_pid()`,
+      );
+      calm = r.rows[0]?.n === 0 ? calm + 1 : 0;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+  } finally {
+    await c.end();
+  }
+};
+
+/** Waits until the live-SQL server has finished (or dropped) every request of the run that just ended. */
+const liveIdle = async (base: string) => {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const { inflight } = (await (await fetch(`${base}/_inflight`)).json()) as { inflight: number };
+    if (inflight === 0) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+};
+
 const each = (prefix: string, ids: string[]) => ids.map((id) => ({ path: `${prefix}${id}`, weight: 1 }));
 
 /**
  * Each endpoint against three servers in one run, alternating: the query service, a raw node:http server
  * returning the same bytes (the ceiling) and the same express stack computing answers with live SQL (the
- * baseline). Closed loop for maximum throughput; then open loop at half the service's maximum for latency.
+ * baseline). Closed loop for maximum throughput; then open loop at half the service's maximum for latency,
+ * on the service and, as a control, on the ceiling at the same rate.
  */
 export const readScenario = async (o: {
   dataset: string;
@@ -84,6 +120,7 @@ export const readScenario = async (o: {
       liveSql: `http://127.0.0.1:${livePort}`,
     };
     const results: Record<string, Record<string, LoadResult[]>> = {};
+    await quiet(system.db.url);
     for (let run = 0; run < o.runs; run++) {
       for (const e of all) {
         for (const [target, base] of Object.entries(targets)) {
@@ -101,6 +138,10 @@ export const readScenario = async (o: {
           process.stderr.write(
             `  read ${e.name} ${target} run ${run + 1}: ${Math.round(r.rps ?? 0)} req/s p99 ${r.latencyMs.p99} ms\n`,
           );
+          if (target === 'liveSql') {
+            await liveIdle(base);
+            await quiet(system.db.url);
+          }
         }
       }
     }
@@ -119,23 +160,36 @@ export const readScenario = async (o: {
         ),
       ]),
     );
-    // Honest latency: a fixed arrival rate at half of the service's measured maximum, per endpoint.
+    // Honest latency: a fixed arrival rate at half of the service's measured maximum, per endpoint. The raw
+    // ceiling at the same rate is the control: what the tail is on this machine with this generator when the
+    // server does nothing but write bytes. Alternating, so that both see the same background load.
     const open: Record<string, LoadResult> = {};
+    const openCeiling: Record<string, LoadResult> = {};
     for (const e of all) {
       const max = closed[e.name]?.service?.rps.median ?? 100;
       const rate = Math.max(50, Math.round(max / 2));
-      open[e.name] = await runLoad({
-        mode: 'open',
-        base: targets.service,
-        paths: e.paths,
-        connections: 64,
-        seconds: o.seconds,
-        warmupSeconds: 0,
-        rate,
-      });
-      process.stderr.write(`  open-loop ${e.name} @${rate}/s: p99 ${open[e.name]!.latencyMs.p99} ms\n`);
+      for (const [target, into] of [
+        ['service', open],
+        ['ceiling', openCeiling],
+      ] as const) {
+        into[e.name] = await runLoad({
+          mode: 'open',
+          base: targets[target],
+          paths: e.paths,
+          connections: 64,
+          seconds: o.seconds,
+          warmupSeconds: 1,
+          rate,
+        });
+        // The open loop also reports how late the generator itself was (see loadgen.ts).
+        const r = into[e.name] as LoadResult;
+        process.stderr.write(
+          `  open-loop ${e.name} ${target} @${rate}/s: p50 ${r.latencyMs.p50} p99 ${r.latencyMs.p99} ms (generator lag p99 ${r.generatorLagMs?.p99} ms)\n`,
+        );
+      }
     }
-    // Many idle-ish keep-alive clients at once.
+    // Many keep-alive clients at once, closed loop: every connection always has a request waiting, so the
+    // latency is the queue (Little's law: connections / throughput), and what counts is that none fails.
     const thousand = await runLoad({
       mode: 'closed',
       base: targets.service,
@@ -144,7 +198,13 @@ export const readScenario = async (o: {
       seconds: Math.max(3, o.seconds / 2),
       warmupSeconds: 0,
     });
-    return { params: o, closed, open, thousandConnections: thousand };
+    return {
+      params: o,
+      closed,
+      open,
+      openCeiling,
+      thousandConnections: { ...thousand, littleMs: thousand.rps ? 1_000_000 / thousand.rps : null },
+    };
   } finally {
     for (const h of helpers) await stopHelper(h);
     await system.stop();

@@ -29,12 +29,6 @@ export const variantEtag = (etag: string, coding: Coding) => {
   return etag.endsWith('"') ? `${etag.slice(0, -1)}${suffix}"` : `${etag}${suffix}`;
 };
 
-export const availableCodings = (e: CacheEntry): ReadonlySet<Coding> =>
-  new Set<Coding>(['identity', ...(e.br ? (['br'] as const) : []), ...(e.gzip ? (['gzip'] as const) : [])]);
-
-export const entryBytes = (e: CacheEntry, coding: Coding) =>
-  (coding === 'br' ? e.br : coding === 'gzip' ? e.gzip : null) ?? e.identity;
-
 /**
  * Builds the bytes served until the next change. Compression happens here, once per change and cache fill,
  * not in the projector: at ~3 ms per 30 KB document it would slow bulk ingest, and not per request either.

@@ -81,6 +81,13 @@ export const createReadCache = (o: {
       if (joined) events.coalesced();
       return promise;
     },
+    /**
+     * The in-process entry for `key` if it may be served as it is (the change feed is up), without counting a
+     * lookup: the fast path counts its hit itself once it serves, and a miss is counted by the `get` that follows.
+     */
+    peek: (key: string): CacheEntry | undefined => (trusted ? o.memory.get(key) : undefined),
+    /** Counts a memory hit served without `get` (see `peek`). */
+    servedFromMemory: () => events.lookup('memory', 'hit'),
     /** Applies one change notification; synchronous for the local levels, Redis follows (reads wait for it). */
     invalidate(change: Change) {
       if (change.all) {

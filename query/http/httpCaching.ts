@@ -7,6 +7,3 @@ export const cacheControl = (p: CachePolicy) =>
 
 export const strongEtag = (body: string) =>
   `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-
-export const etagMatches = (header: string | undefined, etag: string) =>
-  !!header && header.split(/\s*,\s*/).some((t) => t === etag || t === `W/${etag}` || t === '*');

@@ -1,6 +1,12 @@
 import { request } from 'node:http';
 
-export type RawResponse = Readonly<{ status: number; headers: Record<string, string>; body: Buffer }>;
+export type RawResponse = Readonly<{
+  status: number;
+  headers: Record<string, string>;
+  /** Names and values as sent, in order. */
+  rawHeaders: readonly string[];
+  body: Buffer;
+}>;
 
 /**
  * A GET that leaves the body as sent (fetch would decode br/gzip and hide Content-Encoding), for tests and
@@ -14,7 +20,12 @@ export const rawGet = (url: string, headers: Record<string, string> = {}, method
       res.on('end', () => {
         const h: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) h[k] = String(v);
-        resolve({ status: res.statusCode ?? 0, headers: h, body: Buffer.concat(chunks) });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: h,
+          rawHeaders: res.rawHeaders,
+          body: Buffer.concat(chunks),
+        });
       });
       res.on('error', reject);
     });

@@ -4,7 +4,7 @@ import { buildEntry } from '../cache/entry.ts';
 import { type CachePolicy, strongEtag } from './httpCaching.ts';
 import { writeEntry } from './writeEntry.ts';
 
-export { type CachePolicy, cacheControl, etagMatches, strongEtag } from './httpCaching.ts';
+export { type CachePolicy, cacheControl, strongEtag } from './httpCaching.ts';
 
 export const DETAIL_CACHE: CachePolicy = { maxAge: 5, staleWhileRevalidate: 60 };
 export const LIST_CACHE: CachePolicy = { maxAge: 2, staleWhileRevalidate: 30 };
