@@ -57,8 +57,15 @@ export const createMemberRenderer = (o: {
   pool: pg.Pool;
   logger: Logger;
   onDrain?: (r: { members: number }) => void;
+  /**
+   * How long a kick waits before draining, so that batches arriving meanwhile share one render of the members
+   * they have in common (a new vote is visible before it; only its members' documents wait).
+   */
+  delayMs?: number;
 }) => {
+  const delayMs = o.delayMs ?? 50;
   let wanted = true;
+  let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let stopped = false;
   let failures = 0;
@@ -96,14 +103,20 @@ export const createMemberRenderer = (o: {
   run();
 
   return {
-    /** A batch committed: render what it queued (now, or right after the drain in flight). */
+    /** A batch committed: render what it queued, shortly (or right after the drain in flight). */
     kick() {
       wanted = true;
-      run();
+      if (timer || stopped) return;
+      timer = setTimeout(() => {
+        timer = null;
+        run();
+      }, delayMs);
     },
     /** Stops after rendering what is queued (unless Postgres is failing: the next start renders it then). */
     async stop() {
       stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = null;
       await running;
       if (failures > 0) return;
       await drainAll().catch((err) =>
