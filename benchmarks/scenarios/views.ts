@@ -4,7 +4,7 @@ import { Command } from '../../command/contract/commands.ts';
 import { decide } from '../../command/contract/decide.ts';
 import { parseUsVote, type UsVoteJson } from '../../command/importers/usVote.ts';
 import { withCredentials } from '../../infra/kernel/db.ts';
-import { drainMemberQueue } from '../../projector/members/memberQueue.ts';
+import { drainWholeMemberQueue } from '../../projector/members/memberQueue.ts';
 import { createProjectorPool } from '../../projector/projectorPool.ts';
 import { applyBatch } from '../../projector/runner/applyBatch.ts';
 import { VIEWS } from '../../projector/views/viewRefresher.ts';
@@ -72,7 +72,7 @@ export const viewsScenario = async (o: { dataset: string; runs: number }) => {
         );
         // The vote is visible once its batch commits; the ~430 member documents follow in the renderer's drain.
         batchOnly.push(performance.now() - t);
-        while ((await drainMemberQueue(client)).more);
+        await drainWholeMemberQueue(client);
         incremental.push(performance.now() - t);
       } finally {
         await client.query('ROLLBACK');

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { upcast } from '../../command/contract/upcast.ts';
 import { inTransaction } from '../../infra/kernel/db.ts';
-import { drainMemberQueue } from '../members/memberQueue.ts';
+import { drainWholeMemberQueue } from '../members/memberQueue.ts';
 import { CHANGES_CHANNEL, projectEvents, SWITCH_LOCK } from '../runner/applyBatch.ts';
 
 export type DeadLetter = Readonly<{
@@ -48,7 +48,7 @@ export const replayDeadLetters = async (pool: pg.Pool, o: { ids?: readonly numbe
         const event = { ...upcast(JSON.parse(row.payload)), position: row.position };
         const changed = await projectEvents(client, [event], row.position);
         // The replay renders the members it touched itself: a running projector's renderer is not told.
-        while ((await drainMemberQueue(client)).more);
+        await drainWholeMemberQueue(client);
         await client.query('UPDATE projector.dead_letters SET replayed_at = now() WHERE id = $1', [row.id]);
         await client.query('SELECT pg_notify($1, $2)', [
           CHANGES_CHANNEL,

@@ -49,6 +49,11 @@ export const drainMemberQueue = async (client: pg.ClientBase, limit = DRAIN_LIMI
   return { keys, more };
 };
 
+/** Renders everything queued inside the caller's transaction (a dead-letter replay, a rebuild's switch). */
+export const drainWholeMemberQueue = async (client: pg.ClientBase) => {
+  while ((await drainMemberQueue(client)).more);
+};
+
 /**
  * Drains the queue after each batch, on its own connection: one drain at a time, a new kick during a drain
  * runs another right after it. Starts with a drain, for keys a crash left between a batch and its render.

@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import { drainMemberQueue } from '../members/memberQueue.ts';
+import { drainWholeMemberQueue } from '../members/memberQueue.ts';
 import { createProjectorPool } from '../projectorPool.ts';
 import { CHANGES_CHANNEL, SWITCH_LOCK } from '../runner/applyBatch.ts';
 import { runKafkaSource } from '../sources/kafkaSource.ts';
@@ -152,7 +152,7 @@ export const rebuildReadModels = async (o: RebuildOptions): Promise<RebuildRepor
         // Both sides render the members their last batches queued, so the documents compare at one position.
         for (const schema of ['rm', SHADOW]) {
           await client.query("SELECT set_config('search_path', $1, true)", [schema]);
-          while ((await drainMemberQueue(client)).more);
+          await drainWholeMemberQueue(client);
         }
         await client.query("SELECT set_config('search_path', '', true)");
         if (sameCheckpoints(live, rebuilt)) {
