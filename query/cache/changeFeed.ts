@@ -75,7 +75,12 @@ export const createChangeFeed = (o: ChangeFeedOptions) => {
     async stop() {
       closed = true;
       if (retry) clearTimeout(retry);
-      await subscriber?.close().catch(() => undefined);
+      const s = subscriber;
+      if (!s) return;
+      // pg-listen's close() ends the current client but not a reconnection already under way: that one would
+      // connect later, LISTEN and stay open for good. Close it as soon as it says it is connected.
+      s.events.on('connected', () => void s.close().catch(() => undefined));
+      await s.close().catch(() => undefined);
     },
   };
 };
