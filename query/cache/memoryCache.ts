@@ -43,6 +43,8 @@ export const createMemoryCache = (maxBytes: number) => {
       : null;
 
   return {
+    /** Whether this level keeps anything (a budget of 0 turns it off). */
+    keeps: lru !== null,
     get: (key: string) => lru?.get(key)?.entry,
     /** False when the entry is not kept (too large, or the level is off). */
     set(key: string, tags: readonly string[], entry: CacheEntry) {

@@ -58,7 +58,9 @@ export const createReadCache = (o: {
       }
       if (r.kind === 'miss' || r.kind === 'stale') stamp = r;
     }
-    const { entry, cacheable } = await fromDb(fill, true);
+    // Compressed variants are built for the levels that keep them; with both levels off (a benchmark of the bare
+    // engine) each answer is built for one response, and compressing it would cost more than sending it.
+    const { entry, cacheable } = await fromDb(fill, o.memory.keeps || o.redis !== null);
     // A change to one of its rows arrived while loading: answer the waiting requests, keep nothing.
     if (entry && cacheable && !flight.stale) {
       o.memory.set(fill.key, fill.tags, entry);
