@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { NotFound } from '../infra/kernel/errors.ts';
 import { notFoundRoute, problemDetails } from '../infra/kernel/problem.ts';
-import { rateLimit } from '../infra/kernel/rateLimit.ts';
+import { createVerifiedKeys, rateLimit } from '../infra/kernel/rateLimit.ts';
 import { route } from '../infra/kernel/route.ts';
 import { requireScope } from './auth/requireScope.ts';
 import { commandsRoute } from './http/commandsRoute.ts';
@@ -47,10 +47,12 @@ export const createCommandApp = (deps: CommandAppDeps) => {
     res.type('application/json').send(openApi);
   });
 
+  // Keys verified by this process get buckets of their own; every other request is charged to its address.
+  const verified = createVerifiedKeys();
   const limit = deps.rateLimit;
-  if (limit && limit.ratePerSec > 0 && limit.burst > 0) app.use('/api', rateLimit(limit));
+  if (limit && limit.ratePerSec > 0 && limit.burst > 0) app.use('/api', rateLimit({ ...limit, verified }));
 
-  const write = requireScope(deps.pool, 'write');
+  const write = requireScope(deps.pool, 'write', verified);
   app.post(
     '/api/v1/commands',
     write,
@@ -70,7 +72,7 @@ export const createCommandApp = (deps: CommandAppDeps) => {
   // Reading the write side (what became of an event) is for key holders, never public.
   app.get(
     '/api/v1/events/:eventId',
-    requireScope(deps.pool, 'read'),
+    requireScope(deps.pool, 'read', verified),
     route(async (req) => {
       const id = String(req.params.eventId);
       if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFound('no such event');

@@ -261,11 +261,12 @@ describe('read path: precompressed bytes, freshness, two-level cache invalidated
       expect(r.headers.get('retry-after')).to.equal('1');
       expect(r.headers.get('content-type')).to.match(/^application\/problem\+json/);
       expect(await r.json()).to.include({ title: 'rate_limited', status: 429 });
-      // Another client (an API key) has its own bucket; health and metrics are never limited.
+      // The query service cannot check API keys, so a key does not buy another bucket: clients are addresses.
       const keyed = await fetch(`${limited.url}${H48}`, { headers: { authorization: 'Bearer op_test' } });
-      expect(keyed.status).to.equal(200);
+      expect(keyed.status).to.equal(429);
+      // Health and metrics are never limited.
       expect((await fetch(`${limited.url}/healthz`)).status).to.equal(200);
-      expect(await sample(limited, 'openpolicy_http_rate_limited_total')).to.equal(2);
+      expect(await sample(limited, 'openpolicy_http_rate_limited_total')).to.equal(3);
     } finally {
       await limited.stop();
     }
