@@ -6,6 +6,7 @@ import { type Parsed, parseEach } from './parsed.ts';
 import { cleanSummary } from './summaryHtml.ts';
 import { asList, asNode, asText, type Node, required } from './values.ts';
 import { parseXml } from './xml.ts';
+import { OTTAWA, withZoneOffset } from './zonedTime.ts';
 
 type RecordBillInput = z.input<typeof RecordBill>;
 type CaAction = { date: string; text: string; chamber: Chamber | null; stage: string | null };
@@ -17,10 +18,10 @@ const CHAMBER_NAME: Record<Chamber, string> = {
   joint: 'Parliament',
 };
 
-/** LEGISinfo writes "no date" as empty, null, or the .NET minimum 0001-01-01. */
+/** LEGISinfo writes "no date" as empty, null, or the .NET minimum 0001-01-01, and times in Ottawa, without offset. */
 const dateTime = (v: unknown) => {
   const t = asText(v);
-  return t && !t.startsWith('0001-01-01') ? t : null;
+  return t && !t.startsWith('0001-01-01') ? withZoneOffset(t, OTTAWA) : null;
 };
 
 const READINGS = [

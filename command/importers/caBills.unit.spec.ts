@@ -38,7 +38,7 @@ describe('LEGISinfo bills (JSON and XML -> RecordBill)', () => {
     ]);
     expect(b.actions).to.deep.equal([
       {
-        date: '2021-11-23T14:20:19.547',
+        date: '2021-11-23T14:20:19.547-05:00',
         text: 'First reading in the House of Commons',
         chamber: 'lower',
         stage: 'First reading',
@@ -70,8 +70,8 @@ describe('LEGISinfo bills (JSON and XML -> RecordBill)', () => {
     expect([s288.originChamber, s288.introducedDate]).to.deep.equal(['upper', '2024-09-19']);
     // The latest event (debate at second reading, 2024-10-30) is kept: it adds a day to the readings.
     expect(s288.actions.map((a) => [a.date, a.text])).to.deep.equal([
-      ['2024-09-19T00:00:00', 'First reading in the Senate'],
-      ['2024-10-30T14:00:00', 'Debate at second reading'],
+      ['2024-09-19T00:00:00-04:00', 'First reading in the Senate'],
+      ['2024-10-30T14:00:00-04:00', 'Debate at second reading'],
     ]);
     expect(bill(parsed[3]).sponsor?.region).to.equal('North Island—Powell River');
   });

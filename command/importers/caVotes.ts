@@ -3,6 +3,7 @@ import type { PositionClass, RecordVote } from '../vote/vote.ts';
 import { type Parsed, parseEach } from './parsed.ts';
 import { asList, asNode, asText, type Node, required } from './values.ts';
 import { parseXml } from './xml.ts';
+import { OTTAWA, withZoneOffset } from './zonedTime.ts';
 
 type RecordVoteInput = z.input<typeof RecordVote>;
 
@@ -42,7 +43,8 @@ export const caMemberVote = (v: Node): RecordVoteInput => {
       chamberName: 'House of Commons',
       number: Number(required(v.DecisionDivisionNumber, 'DecisionDivisionNumber')),
       year: null,
-      date: required(v.DecisionEventDateTime, 'DecisionEventDateTime'),
+      // The House of Commons writes Ottawa wall-clock time without an offset.
+      date: withZoneOffset(required(v.DecisionEventDateTime, 'DecisionEventDateTime'), OTTAWA),
       question: subject,
       subject: null,
       category: asText(v.DecisionDivisionDocumentTypeName),
