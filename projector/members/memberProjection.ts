@@ -6,9 +6,21 @@ import { type Sql, sql } from '../sql.ts';
  * MemberRecorded -> profile state and every alias (bioguide, LIS, ...) pointing at the one member id.
  * A stub document made earlier from ballots under an alias is dropped: the member's own document replaces it.
  */
+type Profile = MemberRecorded['data'];
+
+/**
+ * The profile after `next`: each record replaces the one before, except that a record without terms (the
+ * legislators CSV has only an undated latest term) keeps the dated terms another source gave, so loading the CSV
+ * after the YAML does not erase a member's history. The upsert below applies the same rule to stored profiles.
+ */
+export const mergeProfile = (previous: Profile | undefined, next: Profile): Profile =>
+  previous && next.terms.length === 0 && previous.terms.length > 0
+    ? { ...next, terms: previous.terms, latestTerm: previous.latestTerm ?? next.latestTerm }
+    : next;
+
 export const evolveMembers = (events: readonly MemberRecorded[]) => {
-  const latest = new Map<string, MemberRecorded['data']>();
-  for (const e of events) latest.set(e.data.memberId, e.data);
+  const latest = new Map<string, Profile>();
+  for (const e of events) latest.set(e.data.memberId, mergeProfile(latest.get(e.data.memberId), e.data));
   const statements: Sql[] = [];
   const dirtyMembers = new Set<string>();
   const aliasRows: [string[], string[]] = [[], []];
@@ -23,7 +35,12 @@ export const evolveMembers = (events: readonly MemberRecorded[]) => {
   statements.push(
     sql(
       `INSERT INTO member_state (id, profile) SELECT r.id, r.profile FROM json_to_recordset($1::json) AS r(id text, profile jsonb)
-       ON CONFLICT (id) DO UPDATE SET profile = EXCLUDED.profile`,
+       ON CONFLICT (id) DO UPDATE SET profile = CASE
+         WHEN jsonb_array_length(coalesce(EXCLUDED.profile -> 'terms', '[]')) = 0
+          AND jsonb_array_length(coalesce(member_state.profile -> 'terms', '[]')) > 0
+         THEN EXCLUDED.profile || jsonb_build_object('terms', member_state.profile -> 'terms',
+           'latestTerm', coalesce(nullif(member_state.profile -> 'latestTerm', 'null'), EXCLUDED.profile -> 'latestTerm'))
+         ELSE EXCLUDED.profile END`,
       [JSON.stringify([...latest.entries()].map(([id, profile]) => ({ id, profile })))],
     ),
     sql(
