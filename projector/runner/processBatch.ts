@@ -2,12 +2,15 @@ import type pg from 'pg';
 import { inTransaction } from '../../infra/kernel/db.ts';
 import { applyBatch, type Cursor, claimCheckpoint, type RawEvent, StaleBatch } from './applyBatch.ts';
 
-/** Connection loss, shutdowns, deadlocks, resource limits: retry the batch later; never dead-letter for these. */
+/**
+ * Connection loss, shutdowns, deadlocks, resource limits, refused logins (a password being rotated, pg_hba being
+ * edited): retry the batch later, logging each failure; never dead-letter for these, never give up on them.
+ */
 export const isTransient = (err: unknown) => {
   if (err instanceof StaleBatch) return true;
   const code = (err as { code?: string })?.code;
   if (!code || typeof code !== 'string' || code.length !== 5) return true;
-  return /^(08|53|57|58|40)/.test(code);
+  return /^(08|28|40|53|57|58)/.test(code);
 };
 
 const deadLetter = (
