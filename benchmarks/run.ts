@@ -51,7 +51,7 @@ const data = values.data!;
 const quick = values.quick!;
 const available: LogKind[] = (await kafkaAvailable()) ? ['postgres', 'kafka'] : ['postgres'];
 const logs = values.log ? available.filter((l) => l === values.log) : available;
-if (!logs.includes('kafka'))
+if (!available.includes('kafka') && values.log !== 'postgres')
   process.stderr.write('note: no Kafka broker reachable; Kafka runs are skipped\n');
 const suffix = data === 'us117' ? '' : `-${data}`;
 
@@ -71,7 +71,12 @@ for (const scenario of chosen) {
       case 'ingest':
         return ingestScenario({ dataset: data, logs, runs: quick || data !== 'us117' ? 1 : 3 });
       case 'freshness':
-        return freshnessScenario({ logs, rates: quick ? [20] : [5, 20, 50, 200], seconds: quick ? 3 : 10 });
+        return freshnessScenario({
+          logs,
+          rates: quick ? [20] : [5, 20, 50, 200],
+          ballotRates: quick ? [50] : [50, 200],
+          seconds: quick ? 3 : 10,
+        });
       case 'views':
         return viewsScenario({ dataset: data, runs: quick ? 2 : 5 });
       case 'rebuild':

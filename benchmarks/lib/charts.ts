@@ -87,7 +87,11 @@ const specs: Record<string, (r: Json) => TopLevelSpec | null> = {
     bars(
       'Freshness: 202 Accepted → visible, p99 by rate (dashed: 100 ms target)',
       Object.entries(r.results as Record<string, Record<string, Json>>).flatMap(([log, byRate]) =>
-        Object.values(byRate).map((v) => ({ group: `${v.rate} votes/s`, series: log, value: v.lagMs.p99 })),
+        Object.values(byRate).map((v) => ({
+          group: `${v.rate} ${v.kind === 'ballots' ? 'ballots' : 'roll calls'}/s`,
+          series: log,
+          value: v.lagMs.p99,
+        })),
       ),
       'lag p99 ms',
       true,

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as hdr from 'hdr-histogram-js';
 import pg from 'pg';
 import { createApiKey } from '../../command/auth/apiKeys.ts';
+import { memberAlias } from '../../command/contract/ids.ts';
 import { parseUsVote, type UsVoteJson } from '../../command/importers/usVote.ts';
 import { DATA, type LogKind, startSystem } from '../lib/system.ts';
 
@@ -51,83 +52,131 @@ const percentiles = (xs: number[]) => {
   };
 };
 
+type Sent = Readonly<{
+  command: unknown;
+  /** Whether a 200 body of the vote shows what was sent (a whole roll call: any 200 does). */
+  visible: (body: string) => boolean;
+}>;
+
 /**
- * New votes posted to the command service at a fixed rate while the client polls the query API for each one:
- * lag = time from the 202 Accepted to the first 200 from GET /api/v1/votes/:id (each vote polled every 5 ms,
- * at most 16 probes in flight in all).
+ * Commands posted at a fixed rate for `seconds`, each polled through the query API until its vote shows it:
+ * lag = time from the 202 Accepted to the first answer that does (each polled every 5 ms, at most 16 probes in
+ * flight in all, so that a growing backlog cannot turn the probe into the load).
  */
-export const freshnessScenario = async (o: { logs: LogKind[]; rates: number[]; seconds: number }) => {
+const stream = async (
+  urls: { command: string; query: string },
+  key: string,
+  rate: number,
+  seconds: number,
+  next: () => Sent,
+) => {
+  const lags: number[] = [];
+  const accepts: number[] = [];
+  let errors = 0;
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  const count = Math.round(rate * seconds);
+  for (let i = 0; i < count; i++) {
+    const due = start + (i * 1_000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const sent = next();
+    pending.push(
+      (async () => {
+        const at = performance.now();
+        try {
+          const r = await fetch(`${urls.command}/api/v1/commands`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+            body: JSON.stringify(sent.command),
+          });
+          const accepted = performance.now();
+          if (r.status !== 202) {
+            errors += 1;
+            return;
+          }
+          accepts.push(accepted - at);
+          const { events } = (await r.json()) as { events: { streamId: string }[] };
+          const url = `${urls.query}/api/v1/votes/${events[0]!.streamId}`;
+          for (;;) {
+            const ok = await pollSlots.run(async () => {
+              const q = await fetch(url);
+              const body = await q.text();
+              return q.status === 200 && sent.visible(body);
+            });
+            if (ok) break;
+            if (performance.now() - accepted > 60_000) {
+              errors += 1;
+              return;
+            }
+            await new Promise((res) => setTimeout(res, POLL_MS));
+          }
+          lags.push(performance.now() - accepted);
+        } catch {
+          errors += 1;
+        }
+      })(),
+    );
+  }
+  await Promise.all(pending);
+  return { rate, seconds, lagMs: percentiles(lags), acceptMs: percentiles(accepts), errors };
+};
+
+/**
+ * Two streams through the command service, for each event log:
+ * - roll calls: whole real roll calls (a House one carries ~430 ballots) renumbered so that each is a new vote,
+ *   visible once GET /api/v1/votes/:id answers 200;
+ * - ballots: a live roll call, its ballots arriving one command at a time (`ballotsComplete: false`, each
+ *   merged into the vote), visible once the vote document lists that member.
+ */
+export const freshnessScenario = async (o: {
+  logs: LogKind[];
+  rates: number[];
+  ballotRates?: number[];
+  seconds: number;
+}) => {
   const templates = voteTemplates();
+  const house = templates.filter((t) => t.chamber === 'h');
   const out: Record<string, Record<string, unknown>> = {};
   for (const log of o.logs) {
     const system = await startSystem(log);
     const admin = new pg.Pool({ connectionString: system.db.url, max: 2 });
+    const urls = { command: system.stack.commandUrl, query: system.stack.queryUrl };
     try {
       const { key } = await createApiKey(admin, 'bench', ['write']);
       let serial = 0;
+      const results: Record<string, unknown> = {};
+      out[log] = results;
       for (const rate of o.rates) {
-        const lags: number[] = [];
-        const accepts: number[] = [];
-        let errors = 0;
-        const pending: Promise<void>[] = [];
-        const start = performance.now();
-        const count = Math.round(rate * o.seconds);
-        for (let i = 0; i < count; i++) {
-          const due = start + (i * 1_000) / rate;
-          const wait = due - performance.now();
-          if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        results[`${rate}/s`] = await stream(urls, key, rate, o.seconds, () => {
           const t = templates[serial % templates.length]!;
           serial += 1;
-          const command = parseUsVote({ ...t, number: 100_000 + serial });
-          pending.push(
-            (async () => {
-              const sent = performance.now();
-              try {
-                const r = await fetch(`${system.stack.commandUrl}/api/v1/commands`, {
-                  method: 'POST',
-                  headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-                  body: JSON.stringify(command),
-                });
-                const accepted = performance.now();
-                if (r.status !== 202) {
-                  errors += 1;
-                  return;
-                }
-                accepts.push(accepted - sent);
-                const { events } = (await r.json()) as { events: { streamId: string }[] };
-                const url = `${system.stack.queryUrl}/api/v1/votes/${events[0]!.streamId}`;
-                for (;;) {
-                  // Polls share a bounded pool, so that a growing backlog cannot turn the probe into the load.
-                  const ok = await pollSlots.run(async () => {
-                    const q = await fetch(url);
-                    await q.arrayBuffer();
-                    return q.status === 200;
-                  });
-                  if (ok) break;
-                  if (performance.now() - accepted > 60_000) {
-                    errors += 1;
-                    return;
-                  }
-                  await new Promise((res) => setTimeout(res, POLL_MS));
-                }
-                lags.push(performance.now() - accepted);
-              } catch {
-                errors += 1;
-              }
-            })(),
-          );
-        }
-        await Promise.all(pending);
-        out[log] ??= {};
-        out[log][`${rate}/s`] = {
-          rate,
-          seconds: o.seconds,
-          lagMs: percentiles(lags),
-          acceptMs: percentiles(accepts),
-          errors,
-        };
+          return { command: parseUsVote({ ...t, number: 100_000 + serial }), visible: () => true };
+        });
+        const r = results[`${rate}/s`] as Awaited<ReturnType<typeof stream>>;
+        process.stderr.write(`  freshness ${log} ${rate}/s: lag p50 ${r.lagMs.p50} p99 ${r.lagMs.p99} ms\n`);
+      }
+      for (const rate of o.ballotRates ?? []) {
+        // Roll calls one after another, each ballot by ballot in the file's order.
+        let live: { vote: ReturnType<typeof parseUsVote>; next: number } | null = null;
+        const r = await stream(urls, key, rate, o.seconds, () => {
+          if (!live || live.next === live.vote.data.ballots.length) {
+            const t = house[serial % house.length]!;
+            serial += 1;
+            live = { vote: parseUsVote({ ...t, number: 100_000 + serial }), next: 0 };
+          }
+          const ballot = live.vote.data.ballots[live.next]!;
+          live.next += 1;
+          const command = {
+            ...live.vote,
+            data: { ...live.vote.data, ballotsComplete: false, ballots: [ballot] },
+          };
+          const member = `"memberId":"${memberAlias('us', ballot.voter)}"`;
+          return { command, visible: (body: string) => body.includes(member) };
+        });
+        results[`ballots ${rate}/s`] = { ...r, kind: 'ballots' };
         process.stderr.write(
-          `  freshness ${log} ${rate}/s: lag p50 ${percentiles(lags).p50} p99 ${percentiles(lags).p99} ms\n`,
+          `  freshness ${log} ballots ${rate}/s: lag p50 ${r.lagMs.p50} p99 ${r.lagMs.p99} ms\n`,
         );
       }
     } finally {
