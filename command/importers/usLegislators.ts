@@ -80,9 +80,14 @@ export const legislatorFromYaml = (entry: unknown): RecordMemberInput => {
 
 /** One row of legislators-*.csv: ids, names, and the latest term without its dates (the CSV has none). */
 export const legislatorFromCsv = (row: Readonly<Record<string, string>>): RecordMemberInput => {
+  // Only the plural columns hold lists (fec_ids: "H8VT01016,S4VT00033"); a singular one is one value, commas
+  // and all ("John Conyers, Jr." is one Ballotpedia title, not the ids "John Conyers" and "Jr.").
   const ids = Object.entries(row)
     .filter(([column]) => /_ids?$/.test(column) && !SOCIAL.has(column))
-    .map(([column, value]): [string, unknown] => [column.replace(/_ids?$/, ''), value.split(',')]);
+    .map(([column, value]): [string, unknown] => [
+      column.replace(/_ids?$/, ''),
+      column.endsWith('_ids') ? value.split(',') : [value],
+    ]);
   const chamber = CHAMBER[row.type ?? ''];
   const name = { first: row.first_name, middle: row.middle_name, last: row.last_name, suffix: row.suffix };
   return {

@@ -98,6 +98,22 @@ describe('US legislators (congress-legislators YAML and CSV -> RecordMember)', (
     expect(m.ids[0]).to.deep.equal({ scheme: 'bioguide', id: 'S001157' });
     expect(m.name.full).to.equal('David Scott');
     expect(m.latestTerm).to.include({ chamber: 'lower', party: 'Democrat', region: 'GA', district: '13' });
+    // No two members share an id: "John Conyers, Jr." (line 11861) is one Ballotpedia title, not an id "Jr."
+    // that Bob Casey, Jr. (line 12154) would also claim; fec_ids still splits into its ids.
+    const owners = new Map<string, string>();
+    for (const p of csv) {
+      const ids = member(p).ids;
+      for (const r of ids.slice(1)) {
+        const key = `${r.scheme}:${r.id}`;
+        expect(owners.get(key) ?? ids[0]!.id, key).to.equal(ids[0]!.id);
+        owners.set(key, ids[0]!.id);
+      }
+    }
+    const sanders = member(parseLegislatorsCsv(text('legislators-current.csv'))[2]);
+    expect(sanders.ids.filter((r) => r.scheme === 'fec').map((r) => r.id)).to.deep.equal([
+      'H8VT01016',
+      'S4VT00033',
+    ]);
   });
 
   it('rejects only the row whose field count is wrong, and a row without a bioguide id', () => {
