@@ -15,25 +15,29 @@ import { runPgLogSource } from '../sources/pgLogSource.ts';
 
 const SANDERS = 'us-S000033';
 
-/** Bernie Sanders' record from a real legislators file, as an event. */
-const sandersFrom = (kind: 'yaml' | 'csv') => {
+/** A member's record from a real legislators file (Bernie Sanders unless told), as a command. */
+const recordFrom = (kind: 'yaml' | 'csv', bioguide = 'S000033') => {
   const text = readFileSync(dataPath(`us/legislators/legislators-current.${kind}`), 'utf8');
   const parsed = kind === 'yaml' ? parseLegislatorsYaml(text) : parseLegislatorsCsv(text);
-  const record = parsed.find((p) => 'command' in p && JSON.stringify(p.command).includes('"S000033"')) as {
+  const record = parsed.find(
+    (p) => 'command' in p && JSON.stringify(p.command).includes(`"${bioguide}"`),
+  ) as {
     command: unknown;
   };
-  return asEvent(Command.parse(record.command));
+  return Command.parse(record.command);
 };
+const sandersFrom = (kind: 'yaml' | 'csv') => asEvent(recordFrom(kind));
 
 describe('member profiles from several legislators files (real Postgres)', () => {
   let db: TestDatabase;
   let admin: pg.Pool;
 
-  before(async () => {
+  // A database per test: the event log is append-only.
+  beforeEach(async () => {
     db = await createTestDatabase();
     admin = createPgPool({ connectionString: db.url, applicationName: 'test-admin' });
   });
-  after(async () => {
+  afterEach(async () => {
     await admin.end();
     await db.drop();
   });
@@ -82,5 +86,21 @@ describe('member profiles from several legislators files (real Postgres)', () =>
     await project(10); // one batch: merged in memory
     const b = await document();
     expect(b.terms).to.deep.equal(a.terms);
+  });
+
+  it('re-renders the member an alias moves away from, so no two documents list it', async () => {
+    // A corrected file moves Sanders' LIS id (S313) to Amy Klobuchar (K000367).
+    const klobuchar = recordFrom('yaml', 'K000367');
+    if (klobuchar.type !== 'RecordMember') throw new Error('expected a member');
+    klobuchar.data.ids.push({ scheme: 'lis', id: 'S313' });
+    const log = createPgEventLog(admin);
+    await log.append([sandersFrom('yaml')]);
+    await project(1);
+    expect((await document()).aliases).to.include('us-lis-S313');
+    await log.append([asEvent(klobuchar)]);
+    await project(1);
+    expect((await document()).aliases).to.not.include('us-lis-S313');
+    const owner = await admin.query("SELECT member_id FROM rm.member_aliases WHERE alias = 'us-lis-S313'");
+    expect(owner.rows).to.deep.equal([{ member_id: 'us-K000367' }]);
   });
 });

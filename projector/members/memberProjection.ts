@@ -18,7 +18,7 @@ export const mergeProfile = (previous: Profile | undefined, next: Profile): Prof
     ? { ...next, terms: previous.terms, latestTerm: previous.latestTerm ?? next.latestTerm }
     : next;
 
-export const evolveMembers = (events: readonly MemberRecorded[]) => {
+export const evolveMembers = (events: readonly MemberRecorded[], position: string) => {
   const latest = new Map<string, Profile>();
   for (const e of events) latest.set(e.data.memberId, mergeProfile(latest.get(e.data.memberId), e.data));
   const statements: Sql[] = [];
@@ -43,10 +43,18 @@ export const evolveMembers = (events: readonly MemberRecorded[]) => {
          ELSE EXCLUDED.profile END`,
       [JSON.stringify([...latest.entries()].map(([id, profile]) => ({ id, profile })))],
     ),
+    // An alias another member held moves here: that member's document listed it, so it is queued for a render
+    // too (in this transaction, like every other key the batch queues).
     sql(
-      `INSERT INTO member_aliases (alias, member_id) SELECT * FROM unnest($1::text[], $2::text[])
+      `WITH incoming AS (SELECT * FROM unnest($1::text[], $2::text[]) AS n(alias, member_id)),
+       moved AS (
+         INSERT INTO member_dirty (key, position)
+         SELECT DISTINCT a.member_id, $3::text FROM member_aliases a JOIN incoming n USING (alias)
+         WHERE a.member_id <> n.member_id
+         ON CONFLICT (key) DO UPDATE SET position = EXCLUDED.position, queued_at = EXCLUDED.queued_at)
+       INSERT INTO member_aliases (alias, member_id) SELECT alias, member_id FROM incoming
        ON CONFLICT (alias) DO UPDATE SET member_id = EXCLUDED.member_id`,
-      aliasRows,
+      [...aliasRows, position],
     ),
     sql(
       `DELETE FROM members m USING unnest($1::text[], $2::text[]) AS a(alias, member_id)

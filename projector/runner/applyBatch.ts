@@ -122,7 +122,7 @@ export const projectEvents = async (
       }
     }
   }
-  const m = evolveMembers(members);
+  const m = evolveMembers(members, position);
   const b = evolveBills(bills);
   const v = votes.length
     ? evolveVotes(votes, await loadVoteState(client, [...new Set(votes.map((e) => e.data.voteId))]))
