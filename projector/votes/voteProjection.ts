@@ -22,18 +22,35 @@ const STAT_COLUMNS = [
   'with_party',
   'against_party',
 ] as const;
-type Stat = Record<(typeof STAT_COLUMNS)[number], number>;
+/** Counter deltas in STAT_COLUMNS order (a fixed-length array: one per voter and per party, ~500k updates). */
+type Stat = number[];
+const STAT_INDEX = Object.fromEntries(STAT_COLUMNS.map((c, i) => [c, i])) as Record<
+  (typeof STAT_COLUMNS)[number],
+  number
+>;
+const BALLOTS = STAT_INDEX.ballots;
+const WITH_PARTY = STAT_INDEX.with_party;
+const AGAINST_PARTY = STAT_INDEX.against_party;
 
-const contribution = (cls: PositionClass, withParty: boolean | null, sign: 1 | -1): Partial<Stat> => ({
-  ballots: sign,
-  [cls]: sign,
-  ...(withParty === true ? { with_party: sign } : withParty === false ? { against_party: sign } : {}),
-});
+/** Adds one ballot's contribution (sign 1) or takes it back (sign -1). */
+const contribute = (acc: Stat, cls: PositionClass, withParty: boolean | null, sign: 1 | -1) => {
+  acc[BALLOTS]! += sign;
+  acc[STAT_INDEX[cls]]! += sign;
+  if (withParty === true) acc[WITH_PARTY]! += sign;
+  else if (withParty === false) acc[AGAINST_PARTY]! += sign;
+};
 
-type Latest = { at: string; voteId: string; name: string; party: string | null; region: string | null };
+type Latest = {
+  atMs: number;
+  at: string;
+  voteId: string;
+  name: string;
+  party: string | null;
+  region: string | null;
+};
 
-const isLater = (at: string, voteId: string, than: Latest) =>
-  Date.parse(at) > Date.parse(than.at) || (Date.parse(at) === Date.parse(than.at) && voteId > than.voteId);
+const isLater = (atMs: number, voteId: string, than: Latest) =>
+  atMs > than.atMs || (atMs === than.atMs && voteId > than.voteId);
 
 export const voterKey = (jurisdiction: VoteMeta['jurisdiction'], b: Ballot) =>
   memberAlias(jurisdiction, b.voter);
@@ -50,35 +67,52 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       current.get(meta.voteId)?.ballots ??
       new Map((state.ballots.get(meta.voteId) ?? []).map((b) => [b.voter, b]));
     const next = meta.ballotsComplete ? new Map<string, KeyedBallot>() : new Map(previous);
-    for (const b of ballots)
-      next.set(voterKey(meta.jurisdiction, b), { ...b, voter: voterKey(meta.jurisdiction, b) });
+    for (const b of ballots) {
+      const voter = voterKey(meta.jurisdiction, b);
+      next.set(voter, { ...b, voter });
+    }
     current.set(meta.voteId, { meta, ballots: next, position: e.position });
   }
 
-  const deltas = new Map<string, Partial<Stat>>();
-  const partyDeltas = new Map<string, Partial<Stat>>();
+  const deltas = new Map<string, Stat>();
+  const partyDeltas = new Map<string, Stat>();
   const latest = new Map<string, Latest>();
-  const accumulate = (into: Map<string, Partial<Stat>>, key: string, d: Partial<Stat>) => {
-    const acc = into.get(key) ?? {};
-    for (const [k, v] of Object.entries(d) as [keyof Stat, number][]) acc[k] = (acc[k] ?? 0) + v;
-    into.set(key, acc);
+  const counters = (into: Map<string, Stat>, key: string) => {
+    let acc = into.get(key);
+    if (!acc) {
+      acc = STAT_COLUMNS.map(() => 0);
+      into.set(key, acc);
+    }
+    return acc;
   };
-  const add = (jurisdiction: string, b: { voter: string; party: string | null }, d: Partial<Stat>) => {
-    accumulate(deltas, b.voter, d);
+  const add = (
+    jurisdiction: string,
+    b: { voter: string; party: string | null; positionClass: PositionClass; withParty: boolean | null },
+    sign: 1 | -1,
+  ) => {
+    contribute(counters(deltas, b.voter), b.positionClass, b.withParty, sign);
     // Party unity counts the party a member sat with on the day of the vote.
-    if (b.party) accumulate(partyDeltas, `${jurisdiction}\u0000${b.party}`, d);
+    if (b.party)
+      contribute(
+        counters(partyDeltas, `${jurisdiction}\u0000${b.party}`),
+        b.positionClass,
+        b.withParty,
+        sign,
+      );
   };
-  const rows = jsonRows({
-    vote_id: 'text',
-    voter: 'text',
-    name: 'text',
-    region: 'text',
-    position: 'text',
-    position_class: 'text',
-    party: 'text',
-    with_party: 'boolean',
-    voted_at: 'timestamptz',
-  });
+  // Ballots go as one array per column through unnest: their texts are short, and Postgres reads arrays about
+  // twice as fast as json_to_recordset (which builds a field table per object; 200k ballots: 0.6 s vs 1.2-1.8 s).
+  const ballotColumns = {
+    vote_id: [] as string[],
+    voter: [] as string[],
+    name: [] as string[],
+    region: [] as (string | null)[],
+    position: [] as string[],
+    position_class: [] as string[],
+    party: [] as (string | null)[],
+    with_party: [] as (boolean | null)[],
+    voted_at: [] as string[],
+  };
   const docs = jsonRows({
     id: 'text',
     jurisdiction: 'text',
@@ -98,31 +132,28 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   const dirtyBills = new Set<string>();
 
   for (const [voteId, { meta, ballots, position }] of current) {
-    for (const old of state.ballots.get(voteId) ?? []) {
-      add(meta.jurisdiction, old, contribution(old.positionClass, old.withParty, -1));
-    }
+    for (const old of state.ballots.get(voteId) ?? []) add(meta.jurisdiction, old, -1);
     const oldBill = state.billIds.get(voteId);
     if (oldBill) dirtyBills.add(oldBill);
     if (meta.billId) dirtyBills.add(meta.billId);
 
     const { summary, document, listItem, margin, tallied } = voteDocument(meta, [...ballots.values()]);
+    const atMs = Date.parse(meta.date);
     for (const b of tallied) {
-      add(meta.jurisdiction, b, contribution(b.positionClass, b.withParty, 1));
+      add(meta.jurisdiction, b, 1);
       const seen = latest.get(b.voter);
-      if (!seen || isLater(meta.date, voteId, seen)) {
-        latest.set(b.voter, { at: meta.date, voteId, name: b.name, party: b.party, region: b.region });
+      if (!seen || isLater(atMs, voteId, seen)) {
+        latest.set(b.voter, { atMs, at: meta.date, voteId, name: b.name, party: b.party, region: b.region });
       }
-      rows.push([
-        voteId,
-        b.voter,
-        b.name,
-        b.region,
-        b.position,
-        b.positionClass,
-        b.party,
-        b.withParty,
-        meta.date,
-      ]);
+      ballotColumns.vote_id.push(voteId);
+      ballotColumns.voter.push(b.voter);
+      ballotColumns.name.push(b.name);
+      ballotColumns.region.push(b.region);
+      ballotColumns.position.push(b.position);
+      ballotColumns.position_class.push(b.positionClass);
+      ballotColumns.party.push(b.party);
+      ballotColumns.with_party.push(b.withParty);
+      ballotColumns.voted_at.push(meta.date);
     }
     const doc = toDoc(document);
     docs.push([
@@ -144,15 +175,14 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   }
 
   const voteIds = [...current.keys()];
-  const changed = [...deltas.entries()].filter(
-    ([voter, d]) => latest.has(voter) || Object.values(d).some((v) => v !== 0),
-  );
+  const changed = [...deltas.entries()].filter(([voter, d]) => latest.has(voter) || d.some((v) => v !== 0));
   const statements: Sql[] = [
     sql('DELETE FROM ballots WHERE vote_id = ANY($1::text[])', [voteIds]),
     sql(
       `INSERT INTO ballots (vote_id, voter, name, region, position, position_class, party, with_party, voted_at)
-       SELECT ${rows.columns()} FROM ${rows.source(1)}`,
-      [rows.param()],
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                            $8::boolean[], $9::timestamptz[])`,
+      Object.values(ballotColumns),
     ),
     sql(
       `INSERT INTO votes (id, jurisdiction, session, chamber, voted_at, bill_id, category, result, summary, body, etag,
@@ -179,7 +209,7 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       const l = latest.get(voter);
       stats.push([
         voter,
-        ...STAT_COLUMNS.map((c) => d[c] ?? 0),
+        ...d,
         l?.at ?? null,
         l?.voteId ?? null,
         l?.name ?? null,
@@ -207,7 +237,7 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
     );
   }
   const partyChanged = [...partyDeltas.entries()].filter(
-    ([, d]) => d.ballots || d.with_party || d.against_party,
+    ([, d]) => d[BALLOTS] || d[WITH_PARTY] || d[AGAINST_PARTY],
   );
   if (partyChanged.length) {
     statements.push(
@@ -220,9 +250,9 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
         [
           partyChanged.map(([k]) => k.split('\u0000')[0]),
           partyChanged.map(([k]) => k.split('\u0000')[1]),
-          partyChanged.map(([, d]) => d.ballots ?? 0),
-          partyChanged.map(([, d]) => d.with_party ?? 0),
-          partyChanged.map(([, d]) => d.against_party ?? 0),
+          partyChanged.map(([, d]) => d[BALLOTS]),
+          partyChanged.map(([, d]) => d[WITH_PARTY]),
+          partyChanged.map(([, d]) => d[AGAINST_PARTY]),
         ],
       ),
     );

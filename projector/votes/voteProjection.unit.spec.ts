@@ -5,6 +5,7 @@ import type { EventEnvelope } from '../../command/contract/events.ts';
 import { parseUsVote, type UsVoteJson } from '../../command/importers/usVote.ts';
 import type { VoteRecorded } from '../../command/vote/vote.ts';
 import { readJson } from '../../infra/testing/realData.ts';
+import type { Sql } from '../sql.ts';
 import { evolveVotes, type StoredBallot, type VoteState } from './voteProjection.ts';
 
 type LoggedVote = EventEnvelope<VoteRecorded> & { position: string };
@@ -21,9 +22,26 @@ const EMPTY: VoteState = { ballots: new Map(), billIds: new Map() };
 /** The ballots a first projection stored, as the runner would load them before a replay. */
 const rowsOf = (value: unknown) => JSON.parse(value as string) as Record<string, unknown>[];
 
+const BALLOT_COLUMNS = [
+  'vote_id',
+  'voter',
+  'name',
+  'region',
+  'position',
+  'position_class',
+  'party',
+  'with_party',
+  'voted_at',
+];
+/** The ballot rows of the INSERT INTO ballots statement, whose parameters are one array per column (unnest). */
+const ballotRowsOf = (s: Sql): Record<string, unknown>[] => {
+  const columns = s.values as unknown[][];
+  return columns[0]!.map((_, i) => Object.fromEntries(BALLOT_COLUMNS.map((c, j) => [c, columns[j]![i]])));
+};
+
 const storedFrom = (e: LoggedVote): VoteState => {
   const r = evolveVotes([e], EMPTY);
-  const ballots: StoredBallot[] = rowsOf(r.statements[1]!.values[0]).map((row) => ({
+  const ballots: StoredBallot[] = ballotRowsOf(r.statements[1]!).map((row) => ({
     voter: row.voter as string,
     name: row.name as string,
     region: row.region as string | null,
@@ -97,6 +115,6 @@ describe('vote projection on real roll calls', () => {
     const first = { ...e, data: { ...e.data, ballotsComplete: false, ballots: e.data.ballots.slice(0, 1) } };
     const second = { ...e, data: { ...e.data, ballotsComplete: false, ballots: e.data.ballots.slice(1, 2) } };
     const r = evolveVotes([first, second], EMPTY);
-    expect(rowsOf(r.statements[1]!.values[0])).to.have.length(2);
+    expect(ballotRowsOf(r.statements[1]!)).to.have.length(2);
   });
 });
