@@ -88,6 +88,34 @@ const MARKERS = "E'\\uE000\\uE001'";
 const WORDS_OF = `unnest(tsvector_to_array(ts_filter(document, '{d}'))) AS word`;
 const DICTIONARY_WORD = `word ~ '^[a-z]{4,}$'`;
 
+/** The bill_search columns a vote can change without changing the searched texts (facets, counts, the hit). */
+const FACET_COLUMNS = [
+  'session',
+  'chamber',
+  'status',
+  'policy_area',
+  'sponsor_party',
+  'became_law',
+  'introduced_date',
+  'latest_action_date',
+  'vote_count',
+  'hit',
+] as const;
+
+/** A row's values for FACET_COLUMNS, in that order. */
+const facetValues = (r: BillSearchRow) => [
+  r.session,
+  r.chamber,
+  r.status,
+  r.policyArea,
+  r.sponsorParty,
+  r.becameLaw,
+  r.introducedDate,
+  r.latestActionDate,
+  r.voteCount,
+  r.hit,
+];
+
 /**
  * Upserts the search rows of re-rendered bills in the batch's transaction, and keeps the spelling dictionary
  * equal to a fresh count: the words of a bill whose text changed are subtracted before and added after.
@@ -95,11 +123,22 @@ const DICTIONARY_WORD = `word ~ '^[a-z]{4,}$'`;
 export const indexBills = async (client: pg.ClientBase, rows: readonly BillSearchRow[]) => {
   if (rows.length === 0) return;
   const ids = rows.map((r) => r.id);
-  const before = await client.query<{ id: string; text: string }>(
-    `SELECT id, title || E'\\n' || coalesce(summary, '') AS text FROM bill_search WHERE id = ANY($1::text[])`,
-    [ids],
-  );
-  const oldText = new Map(before.rows.map((r) => [r.id, r.text]));
+  const before = await client.query<{
+    id: string;
+    keys: string;
+    title: string;
+    other_titles: string;
+    summary: string | null;
+    subjects: string;
+  }>('SELECT id, keys, title, other_titles, summary, subjects FROM bill_search WHERE id = ANY($1::text[])', [
+    ids,
+  ]);
+  const oldText = new Map(before.rows.map((r) => [r.id, `${r.title}\n${r.summary ?? ''}`]));
+  const searchedText = (
+    r: { keys: string; title: string; summary: string | null; subjects: string },
+    other: string,
+  ) => JSON.stringify([r.keys, r.title, other, r.summary, r.subjects]);
+  const oldSearched = new Map(before.rows.map((r) => [r.id, searchedText(r, r.other_titles)]));
   const textChanged = rows
     .filter((r) => oldText.get(r.id) !== `${r.title}\n${r.summary ?? ''}`)
     .map((r) => r.id);
@@ -115,7 +154,9 @@ export const indexBills = async (client: pg.ClientBase, rows: readonly BillSearc
     );
     decremented = r.rows.map((x) => x.word);
   }
-  const out = jsonRows({
+  // A row whose searched texts are unchanged (a new vote moved its vote count) gets an UPDATE of the other
+  // columns only: Postgres then does not recompute the two stored tsvectors, and skips rows that did not change.
+  const full = jsonRows({
     id: 'text',
     session: 'text',
     chamber: 'text',
@@ -126,43 +167,51 @@ export const indexBills = async (client: pg.ClientBase, rows: readonly BillSearc
     introduced_date: 'date',
     latest_action_date: 'date',
     vote_count: 'int',
+    hit: 'text',
     keys: 'text',
     title: 'text',
     other_titles: 'text',
     summary: 'text',
     subjects: 'text',
+  });
+  const facets = jsonRows({
+    id: 'text',
+    session: 'text',
+    chamber: 'text',
+    status: 'text',
+    policy_area: 'text',
+    sponsor_party: 'text',
+    became_law: 'boolean',
+    introduced_date: 'date',
+    latest_action_date: 'date',
+    vote_count: 'int',
     hit: 'text',
   });
   for (const r of rows) {
-    out.push([
-      r.id,
-      r.session,
-      r.chamber,
-      r.status,
-      r.policyArea,
-      r.sponsorParty,
-      r.becameLaw,
-      r.introducedDate,
-      r.latestActionDate,
-      r.voteCount,
-      r.keys,
-      r.title,
-      r.otherTitles,
-      r.summary,
-      r.subjects,
-      r.hit,
-    ]);
+    if (oldSearched.get(r.id) === searchedText(r, r.otherTitles)) facets.push([r.id, ...facetValues(r)]);
+    else full.push([r.id, ...facetValues(r), r.keys, r.title, r.otherTitles, r.summary, r.subjects]);
   }
-  await client.query(
-    `INSERT INTO bill_search (${out.names()}) SELECT ${out.columns()} FROM ${out.source(1)}
-     ON CONFLICT (id) DO UPDATE SET session = EXCLUDED.session, chamber = EXCLUDED.chamber,
-       status = EXCLUDED.status, policy_area = EXCLUDED.policy_area, sponsor_party = EXCLUDED.sponsor_party,
-       became_law = EXCLUDED.became_law, introduced_date = EXCLUDED.introduced_date,
-       latest_action_date = EXCLUDED.latest_action_date, vote_count = EXCLUDED.vote_count, keys = EXCLUDED.keys,
-       title = EXCLUDED.title, other_titles = EXCLUDED.other_titles,
-       summary = EXCLUDED.summary, subjects = EXCLUDED.subjects, hit = EXCLUDED.hit`,
-    [out.param()],
-  );
+  if (facets.length) {
+    await client.query(
+      `UPDATE bill_search b SET ${FACET_COLUMNS.map((c) => `${c} = r.${c}`).join(', ')}
+       FROM ${facets.source(1)}
+       WHERE b.id = r.id
+         AND (${FACET_COLUMNS.map((c) => `b.${c}`).join(', ')}) IS DISTINCT FROM (${FACET_COLUMNS.map((c) => `r.${c}`).join(', ')})`,
+      [facets.param()],
+    );
+  }
+  if (full.length) {
+    await client.query(
+      `INSERT INTO bill_search (${full.names()}) SELECT ${full.columns()} FROM ${full.source(1)}
+       ON CONFLICT (id) DO UPDATE SET session = EXCLUDED.session, chamber = EXCLUDED.chamber,
+         status = EXCLUDED.status, policy_area = EXCLUDED.policy_area, sponsor_party = EXCLUDED.sponsor_party,
+         became_law = EXCLUDED.became_law, introduced_date = EXCLUDED.introduced_date,
+         latest_action_date = EXCLUDED.latest_action_date, vote_count = EXCLUDED.vote_count, keys = EXCLUDED.keys,
+         title = EXCLUDED.title, other_titles = EXCLUDED.other_titles,
+         summary = EXCLUDED.summary, subjects = EXCLUDED.subjects, hit = EXCLUDED.hit`,
+      [full.param()],
+    );
+  }
   if (textChanged.length) {
     // Where each word of the title and summary starts and the lexeme it makes, for highlights (sql/0007).
     await client.query(

@@ -1,0 +1,93 @@
+import { expect } from 'chai';
+import type pg from 'pg';
+import type { BillRecorded } from '../../command/bill/bill.ts';
+import { inTransaction, withCredentials } from '../../infra/kernel/db.ts';
+import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
+import { asEvent, usBillCommand } from '../../infra/testing/usEvents.ts';
+import { billDocument, type VoteSummary } from '../bills/billDocument.ts';
+import { createProjectorPool } from '../projectorPool.ts';
+import { billSearchRow, indexBills } from './billSearch.ts';
+
+// H.R. 1319 (American Rescue Plan Act of 2021), from its real BILLSTATUS file.
+const data = (asEvent(usBillCommand('hr/hr1319')) as BillRecorded).data;
+const vote = (n: number): VoteSummary => ({
+  id: `us-117-2021-h${n}`,
+  date: `2021-02-${String(n).padStart(2, '0')}T12:00:00-05:00`,
+  question: 'On Passage',
+  result: 'Passed',
+  totals: { yea: 219, nay: 212 },
+});
+const rowWith = (votes: VoteSummary[]) => {
+  const { document, latestActionDate } = billDocument(data.billId, data, votes, null);
+  return billSearchRow(document, latestActionDate, true);
+};
+
+describe('bill search rows: a vote that only moves the counters updates them in place (real Postgres)', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  before(async () => {
+    db = await createTestDatabase();
+    pool = createProjectorPool(withCredentials(db.url, 'openpolicy_projector', 'openpolicy_projector'));
+  });
+  after(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  const snapshot = () =>
+    inTransaction(pool, async (c) => ({
+      row: (
+        await c.query(
+          `SELECT *, document::text AS document, rank_vector::text AS rank_vector FROM bill_search WHERE id = $1`,
+          [data.billId],
+        )
+      ).rows,
+      words: (await c.query('SELECT word, ndoc FROM search_words ORDER BY word')).rows,
+      highlights: (await c.query('SELECT * FROM bill_highlights ORDER BY id')).rows,
+    }));
+  const clear = () =>
+    inTransaction(pool, async (c) => {
+      await c.query('DELETE FROM bill_search');
+      await c.query('DELETE FROM search_words');
+      await c.query('DELETE FROM bill_highlights');
+    });
+
+  it('leaves the row, dictionary and highlights exactly as a fresh write of the same bill would', async () => {
+    const before = rowWith([vote(1)]);
+    const after = rowWith([vote(1), vote(2)]);
+    expect(after.voteCount).to.equal(2);
+    expect(after.title).to.equal(before.title);
+
+    await inTransaction(pool, (c) => indexBills(c, [before]));
+    const first = await snapshot();
+    expect(first.row[0]).to.include({ vote_count: 1 });
+    await inTransaction(pool, (c) => indexBills(c, [after]));
+    const updated = await snapshot();
+    expect(updated.row[0]).to.include({ vote_count: 2, hit: after.hit });
+    expect(JSON.parse(updated.row[0].hit).voteCount).to.equal(2);
+    expect(updated.row[0].document).to.equal(first.row[0].document);
+
+    await clear();
+    await inTransaction(pool, (c) => indexBills(c, [after]));
+    expect(await snapshot()).to.deep.equal(updated);
+  });
+
+  it('rewrites the searched texts when they change, and writes nothing when nothing changed', async () => {
+    await clear();
+    const original = rowWith([vote(1)]);
+    await inTransaction(pool, (c) => indexBills(c, [original]));
+    const retitled = { ...original, title: `${original.title} (amended)` };
+    await inTransaction(pool, (c) => indexBills(c, [retitled]));
+    const changed = await snapshot();
+    expect(changed.row[0].title).to.equal(retitled.title);
+    expect(changed.row[0].document).to.include("'amend'");
+    expect(changed.words.find((w) => w.word === 'amended')).to.deep.equal({ word: 'amended', ndoc: 1 });
+
+    const xmin = async () =>
+      (await pool.query('SELECT xmin::text AS x FROM bill_search WHERE id = $1', [data.billId])).rows[0].x;
+    const version = await xmin();
+    await inTransaction(pool, (c) => indexBills(c, [retitled]));
+    expect(await xmin()).to.equal(version);
+    expect(await snapshot()).to.deep.equal(changed);
+  });
+});
