@@ -26,9 +26,9 @@ export const startProjector = async (config: ProjectorConfig) => {
   });
   const behind = await viewsBehind(pool);
   if (behind !== null) refresher.markStale(behind);
-  const onBatch = (r: { applied: number; dead: number; position: string }) => {
+  const onBatch = (r: { applied: number; dead: number; position: string; behind: boolean }) => {
     logger.debug(r, 'batch applied');
-    refresher.markStale(r.position);
+    refresher.markStale(r.position, r.behind);
   };
   const consumer = `projector-${config.PROJECTOR_NAME}`;
   const source = config.KAFKA_BROKERS

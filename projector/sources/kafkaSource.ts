@@ -17,7 +17,8 @@ export type KafkaSourceOptions = Readonly<{
   /** How long the group waits for a silent (crashed) member before giving its partitions to the others. */
   sessionTimeoutMs?: number;
   logger: Logger;
-  onBatch?: (r: { applied: number; dead: number; position: string }) => void;
+  /** `behind`: more of the log was waiting when the batch committed (a backlog, e.g. a bulk load). */
+  onBatch?: (r: { applied: number; dead: number; position: string; behind: boolean }) => void;
 }>;
 
 const payloadOf = (value: Buffer | null): unknown => {
@@ -91,8 +92,11 @@ export const runKafkaSource = async (o: KafkaSourceOptions) => {
           }));
           const result = await processBatch(o.pool, cursor, raws, expected);
           expected = raws.at(-1)!.offset + 1;
-          members.kick();
-          o.onBatch?.({ ...result, position: raws.at(-1)!.position });
+          // More of the partition is waiting (a bulk load): batches share a render, at most maxDeferMs apart.
+          const behind = expected < Number(batch.highWatermark);
+          if (behind) members.defer();
+          else members.kick();
+          o.onBatch?.({ ...result, position: raws.at(-1)!.position, behind });
           resolveOffset(chunk.at(-1)!.offset);
           await heartbeat();
         }

@@ -16,7 +16,8 @@ export type PgLogSourceOptions = Readonly<{
   logger: Logger;
   /** Take the leader lock so only one live projector applies the log (false for a rebuild's shadow run). */
   leaderLock?: boolean;
-  onBatch?: (r: { applied: number; dead: number; position: string }) => void;
+  /** `behind`: more of the log was waiting when the batch committed (a backlog, e.g. a bulk load). */
+  onBatch?: (r: { applied: number; dead: number; position: string; behind: boolean }) => void;
 }>;
 
 // Only one projector applies the embedded log at a time; a second instance waits as a hot standby.
@@ -144,8 +145,20 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
   let running = true;
   const leadership = o.leaderLock === false ? null : createLeadership(o.pool, o.logger, () => wakeup.wake());
   const members = createMemberRenderer({ pool: o.pool, logger: o.logger });
+  type Row = { position: number; envelope: unknown };
+  const readRows = async (from: number) =>
+    (
+      await o.pool.query<Row>(
+        `SELECT position, jsonb_build_object('eventId', event_id, 'streamId', stream_id, 'type', type,
+                  'schemaVersion', schema_version, 'data', data, 'metadata', metadata) AS envelope
+         FROM events.log WHERE position >= $1 ORDER BY position LIMIT $2`,
+        [from, o.batchSize],
+      )
+    ).rows;
   const loop = (async () => {
     let failures = 0;
+    let deferred = false;
+    let prefetched: { from: number; rows: Promise<Row[] | null> } | null = null;
     try {
       while (running) {
         try {
@@ -156,14 +169,16 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
           }
           const stored = await readCheckpoint(o.pool, cursor);
           const next = stored ?? 1;
-          const { rows } = await o.pool.query<{ position: number; envelope: unknown }>(
-            `SELECT position, jsonb_build_object('eventId', event_id, 'streamId', stream_id, 'type', type,
-                      'schemaVersion', schema_version, 'data', data, 'metadata', metadata) AS envelope
-             FROM events.log WHERE position >= $1 ORDER BY position LIMIT $2`,
-            [next, o.batchSize],
-          );
+          // The log is append-only and positions become visible in order, so rows read ahead from `next` are
+          // what a read now would return, unless more arrived since a short read (then read again).
+          const ahead: Row[] | null = prefetched?.from === next ? await prefetched.rows : null;
+          prefetched = null;
+          const rows: Row[] = ahead?.length === o.batchSize ? ahead : await readRows(next);
           failures = 0;
           if (rows.length === 0) {
+            // Caught up after a full batch: its members were deferred; render them now.
+            if (deferred) members.kick();
+            deferred = false;
             await wakeup.wait(o.idlePollMs);
             continue;
           }
@@ -174,9 +189,17 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
             position: String(r.position),
             payload: r.envelope,
           }));
+          // A full batch: read the next one while this one is applied (its rows arrive and are parsed meanwhile).
+          if (rows.length === o.batchSize) {
+            const from: number = rows.at(-1)!.position + 1;
+            prefetched = { from, rows: readRows(from).catch(() => null) };
+          }
           const result = await processBatch(o.pool, cursor, raws, stored);
-          members.kick();
-          o.onBatch?.({ ...result, position: raws.at(-1)!.position });
+          // A full batch means more of the log is probably waiting (a bulk load): its batches share a render.
+          deferred = rows.length === o.batchSize;
+          if (deferred) members.defer();
+          else members.kick();
+          o.onBatch?.({ ...result, position: raws.at(-1)!.position, behind: deferred });
         } catch (err) {
           if (!isTransient(err)) throw err;
           failures += 1;

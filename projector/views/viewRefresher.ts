@@ -82,17 +82,22 @@ export const createViewRefresher = (o: {
       });
   };
 
+  let behind = false;
   const schedule = () => {
     if (stopped) return;
-    const wait = Math.max(0, Math.min(o.debounceMs, firstDirtyAt + o.maxDelayMs - Date.now()));
+    const untilMax = firstDirtyAt + o.maxDelayMs - Date.now();
+    // While a backlog drains, batches come back to back: refresh once per maxDelayMs rather than between batches.
+    const wait = Math.max(0, behind ? untilMax : Math.min(o.debounceMs, untilMax));
     if (timer) clearTimeout(timer);
     timer = setTimeout(run, wait);
   };
 
   return {
-    markStale(position: string) {
+    /** `backlog`: more batches are about to follow (the refresh waits up to maxDelayMs for them). */
+    markStale(position: string, backlog = false) {
       if (pendingPosition === null) firstDirtyAt = Date.now();
       pendingPosition = position;
+      behind = backlog;
       schedule();
     },
     /** Waits for the refresh in flight (if any); used by tests and shutdown. */

@@ -1,0 +1,69 @@
+import { expect } from 'chai';
+import type pg from 'pg';
+import { withCredentials } from '../../infra/kernel/db.ts';
+import { createLogger } from '../../infra/kernel/logger.ts';
+import { eventually } from '../../infra/testing/eventually.ts';
+import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
+import { createProjectorPool } from '../projectorPool.ts';
+import { createViewRefresher } from './viewRefresher.ts';
+
+const logger = createLogger('test', 'silent');
+
+describe('view refresher: debounced after a batch, once per max delay during a backlog (real Postgres)', () => {
+  let db: TestDatabase;
+  let pool: pg.Pool;
+  before(async () => {
+    db = await createTestDatabase();
+    pool = createProjectorPool(withCredentials(db.url, 'openpolicy_projector', 'openpolicy_projector'));
+  });
+  after(async () => {
+    await pool.end();
+    await db.drop();
+  });
+
+  it('refreshes shortly after a batch with nothing behind it', async () => {
+    const refreshed: string[] = [];
+    const refresher = createViewRefresher({
+      pool,
+      logger,
+      debounceMs: 20,
+      maxDelayMs: 60_000,
+      onRefresh: (r) => refreshed.push(r[0]!.position),
+    });
+    try {
+      refresher.markStale('1');
+      await eventually(async () => (refreshed.length ? true : undefined), 5_000);
+      expect(refreshed).to.deep.equal(['1']);
+    } finally {
+      await refresher.stop();
+    }
+  });
+
+  it('during a backlog waits for the max delay, then refreshes once up to the newest batch', async () => {
+    const refreshed: { position: string; at: number }[] = [];
+    const refresher = createViewRefresher({
+      pool,
+      logger,
+      debounceMs: 20,
+      maxDelayMs: 800,
+      onRefresh: (r) => refreshed.push({ position: r[0]!.position, at: Date.now() }),
+    });
+    try {
+      const started = Date.now();
+      for (const p of ['2', '3', '4']) {
+        refresher.markStale(p, true);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(refreshed).to.deep.equal([]);
+      await eventually(async () => (refreshed.length ? true : undefined), 5_000);
+      expect(refreshed.map((r) => r.position)).to.deep.equal(['4']);
+      expect(refreshed[0]!.at - started).to.be.greaterThanOrEqual(750);
+      // The backlog ended: the next batch refreshes after the debounce again.
+      refresher.markStale('5');
+      await eventually(async () => (refreshed.length === 2 ? true : undefined), 5_000);
+      expect(refreshed[1]!.position).to.equal('5');
+    } finally {
+      await refresher.stop();
+    }
+  });
+});
