@@ -6,36 +6,22 @@ import { createPgPool } from '../infra/kernel/db.ts';
 import { eventually } from '../infra/testing/eventually.ts';
 import { projectUsVotes } from '../infra/testing/projectUsVotes.ts';
 import { createTestDatabase, type TestDatabase } from '../infra/testing/testDatabase.ts';
-import { loadQueryConfig } from './config.ts';
 import { rawGet } from './http/rawGet.ts';
-import { startQueryService } from './index.ts';
+import {
+  cacheLookups,
+  metricSample,
+  TEST_REDIS_URL as REDIS_URL,
+  startTestQueryService,
+  type TestQueryService,
+} from './testService.ts';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const H48 = '/api/v1/votes/us-117-2021-h48';
 const BILL = '/api/v1/bills/us-117-hr-1319';
 
-type Service = Awaited<ReturnType<typeof startQueryService>>;
-
-const start = (db: TestDatabase, env: Record<string, string> = {}) =>
-  startQueryService(
-    loadQueryConfig({
-      DATABASE_URL: db.url,
-      QUERY_PORT: '0',
-      REDIS_URL,
-      LOG_LEVEL: 'silent',
-      QUERY_RATE_LIMIT_RPS: '0',
-      ...env,
-    }),
-  );
-
-/** One sample of a Prometheus series, 0 when absent. */
-const sample = async (svc: Service, series: string) => {
-  const text = await svc.metrics.registry.metrics();
-  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-};
-const lookups = (svc: Service, level: string, result: string) =>
-  sample(svc, `openpolicy_cache_lookups_total{level="${level}",result="${result}"}`);
+type Service = TestQueryService;
+const start = (db: TestDatabase, env: Record<string, string> = {}) => startTestQueryService(db.url, env);
+const sample = metricSample;
+const lookups = cacheLookups;
 
 describe('read path: precompressed bytes, freshness, two-level cache invalidated by the projector', function () {
   this.timeout(60_000);

@@ -7,11 +7,10 @@ import { eventually } from '../../infra/testing/eventually.ts';
 import { projectUsVotes } from '../../infra/testing/projectUsVotes.ts';
 import { freePort } from '../../infra/testing/stack.ts';
 import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
-import { loadQueryConfig } from '../config.ts';
 import { rawGet } from '../http/rawGet.ts';
-import { startQueryService } from '../index.ts';
+import { cacheLookups, metricSample, startTestQueryService, type TestQueryService } from '../testService.ts';
 
-type Service = Awaited<ReturnType<typeof startQueryService>>;
+type Service = TestQueryService;
 
 /** A private redis-server (no persistence) on its own port, so the shared one is never touched. */
 const startRedis = async (port: number) => {
@@ -38,12 +37,8 @@ const stopRedis = (child: ChildProcess) =>
     child.kill('SIGKILL');
   });
 
-const sample = async (svc: Service, series: string) => {
-  const line = (await svc.metrics.registry.metrics()).split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-};
-const lookups = (svc: Service, level: string, result: string) =>
-  sample(svc, `openpolicy_cache_lookups_total{level="${level}",result="${result}"}`);
+const sample = metricSample;
+const lookups = cacheLookups;
 /** Waits until an instance's fill of `path` has reached Redis (the write is not awaited by the request). */
 const inRedis = async (port: number, db: TestDatabase, path: string) => {
   const probe = new Redis({ port });
@@ -76,16 +71,10 @@ describe('Redis stopped and restarted under two query instances (private redis-s
     port = await freePort();
     redis = await startRedis(port);
     const start = () =>
-      startQueryService(
-        loadQueryConfig({
-          DATABASE_URL: db.url,
-          QUERY_PORT: '0',
-          REDIS_URL: `redis://127.0.0.1:${port}`,
-          QUERY_REDIS_TIMEOUT_MS: '200',
-          LOG_LEVEL: 'silent',
-          QUERY_RATE_LIMIT_RPS: '0',
-        }),
-      );
+      startTestQueryService(db.url, {
+        REDIS_URL: `redis://127.0.0.1:${port}`,
+        QUERY_REDIS_TIMEOUT_MS: '200',
+      });
     a = await start();
     b = await start();
   });

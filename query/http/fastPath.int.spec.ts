@@ -3,19 +3,13 @@ import type pg from 'pg';
 import { createPgPool } from '../../infra/kernel/db.ts';
 import { projectUsVotes } from '../../infra/testing/projectUsVotes.ts';
 import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
-import { loadQueryConfig } from '../config.ts';
-import { startQueryService } from '../index.ts';
+import { metricSample, startTestQueryService, type TestQueryService } from '../testService.ts';
 import { type RawResponse, rawGet } from './rawGet.ts';
 
-type Service = Awaited<ReturnType<typeof startQueryService>>;
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+type Service = TestQueryService;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-const sample = async (svc: Service, series: string) => {
-  const line = (await svc.metrics.registry.metrics()).split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-};
+const sample = metricSample;
 const fastResponses = (svc: Service) => sample(svc, 'openpolicy_http_fast_path_responses_total');
 
 /** Header names and values in the order sent, without the ones that differ between any two responses. */
@@ -39,15 +33,9 @@ describe('fast path: in-process cache hits written without express, byte for byt
   let fast: Service;
 
   const start = (fastPath: boolean) =>
-    startQueryService(
-      loadQueryConfig({
-        DATABASE_URL: db.url,
-        QUERY_PORT: '0',
-        REDIS_URL,
-        LOG_LEVEL: 'silent',
-        QUERY_RATE_LIMIT_RPS: '1000',
-        QUERY_RATE_LIMIT_BURST: '1000',
-      }),
+    startTestQueryService(
+      db.url,
+      { QUERY_RATE_LIMIT_RPS: '1000', QUERY_RATE_LIMIT_BURST: '1000' },
       { fastPath },
     );
 
@@ -141,17 +129,11 @@ describe('fast path: in-process cache hits written without express, byte for byt
   });
 
   it('charges the client express would charge behind a trusted proxy (X-Forwarded-For), in the buckets express uses', async () => {
-    const behindProxy = await startQueryService(
-      loadQueryConfig({
-        DATABASE_URL: db.url,
-        QUERY_PORT: '0',
-        REDIS_URL,
-        LOG_LEVEL: 'silent',
-        QUERY_RATE_LIMIT_RPS: '1',
-        QUERY_RATE_LIMIT_BURST: '2',
-        QUERY_TRUST_PROXY: 'loopback',
-      }),
-    );
+    const behindProxy = await startTestQueryService(db.url, {
+      QUERY_RATE_LIMIT_RPS: '1',
+      QUERY_RATE_LIMIT_BURST: '2',
+      QUERY_TRUST_PROXY: 'loopback',
+    });
     try {
       const path = `${behindProxy.url}/api/v1/votes/us-117-2021-h48`;
       const as = (ip: string) => rawGet(path, { 'x-forwarded-for': ip });
