@@ -10,4 +10,5 @@ export interface EventLog {
   close(): Promise<void>;
 }
 
+/** Notified by `events.append` (sql/0009) when an append added events; the name is spelled there too. */
 export const EVENTS_CHANNEL = 'openpolicy_events';

@@ -3,12 +3,13 @@ import { createPgPool, withCredentials } from '../../infra/kernel/db.ts';
 import { createKafka } from '../../infra/kernel/kafka.ts';
 import type { CommandConfig } from '../config.ts';
 import type { EventLog } from './eventLog.ts';
+import { withGroupCommit } from './groupCommit.ts';
 import { createKafkaEventLog } from './kafkaEventLog.ts';
 import { createPgEventLog } from './pgEventLog.ts';
 
 /**
  * The event log a configuration asks for, through the command role (the one allowed to append): Kafka when
- * KAFKA_BROKERS is set, else the Postgres log. Used by the command service and by bulk ingest alike.
+ * KAFKA_BROKERS is set, else the Postgres log, with group commit. Used by the command service and by bulk ingest.
  */
 export const openEventLog = async (
   config: CommandConfig,
@@ -37,7 +38,7 @@ export const openEventLog = async (
           partitions: config.KAFKA_PARTITIONS,
         })
       : createPgEventLog(pool);
-    return { pool, log };
+    return { pool, log: withGroupCommit(log) };
   } catch (err) {
     await pool.end();
     throw err;
