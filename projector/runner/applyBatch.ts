@@ -9,7 +9,7 @@ import { renderBills } from '../bills/renderBills.ts';
 import { evolveMembers } from '../members/memberProjection.ts';
 import { memberQueueEmpty, queueMembers } from '../members/queueMembers.ts';
 import type { Sql } from '../sql.ts';
-import { evolveVotes, type StoredBallot, type VoteState } from '../votes/voteProjection.ts';
+import { evolveVotes, type StoredBallot, type StoredVote, type VoteState } from '../votes/voteProjection.ts';
 
 /** One event as a source delivers it: where it sits in the log, and its undecoded payload. */
 export type RawEvent = Readonly<{ offset: number; position: string; payload: unknown }>;
@@ -65,8 +65,8 @@ const decode = (raws: readonly RawEvent[]) => {
 
 const loadVoteState = async (client: pg.ClientBase, voteIds: string[]): Promise<VoteState> => {
   const ballots = new Map<string, StoredBallot[]>();
-  const billIds = new Map<string, string | null>();
-  if (voteIds.length === 0) return { ballots, billIds };
+  const votes = new Map<string, StoredVote>();
+  if (voteIds.length === 0) return { ballots, votes };
   const b = await client.query<StoredBallot & { voteId: string }>(
     `SELECT vote_id AS "voteId", voter, name, region, position, position_class AS "positionClass", party,
             with_party AS "withParty"
@@ -78,12 +78,14 @@ const loadVoteState = async (client: pg.ClientBase, voteIds: string[]): Promise<
     list.push(row);
     ballots.set(voteId, list);
   }
-  const v = await client.query<{ id: string; bill_id: string | null }>(
-    'SELECT id, bill_id FROM votes WHERE id = ANY($1::text[])',
+  const v = await client.query<{ id: string; bill_id: string | null; voted_at: Date; question: string }>(
+    `SELECT id, bill_id, voted_at, summary->>'question' AS question FROM votes WHERE id = ANY($1::text[])`,
     [voteIds],
   );
-  for (const r of v.rows) billIds.set(r.id, r.bill_id);
-  return { ballots, billIds };
+  for (const r of v.rows) {
+    votes.set(r.id, { billId: r.bill_id, votedAtMs: r.voted_at.getTime(), question: r.question });
+  }
+  return { ballots, votes };
 };
 
 const run = async (client: pg.ClientBase, statements: readonly Sql[]) => {

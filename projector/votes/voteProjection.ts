@@ -5,9 +5,11 @@ import { jsonRows, type Sql, sql } from '../sql.ts';
 import { type KeyedBallot, type VoteMeta, voteDocument } from './voteDocument.ts';
 
 export type StoredBallot = KeyedBallot & { withParty: boolean | null };
+/** What a vote looked like before the batch: its bill, and what its ballots' rows and voters' documents show. */
+export type StoredVote = Readonly<{ billId: string | null; votedAtMs: number; question: string }>;
 export type VoteState = Readonly<{
   ballots: Map<string, StoredBallot[]>;
-  billIds: Map<string, string | null>;
+  votes: Map<string, StoredVote>;
 }>;
 type Logged<E> = E & { position: string };
 
@@ -48,6 +50,14 @@ type Latest = {
   party: string | null;
   region: string | null;
 };
+
+const sameBallot = (a: StoredBallot, b: StoredBallot) =>
+  a.name === b.name &&
+  a.region === b.region &&
+  a.position === b.position &&
+  a.positionClass === b.positionClass &&
+  a.party === b.party &&
+  a.withParty === b.withParty;
 
 const isLater = (atMs: number, voteId: string, than: Latest) =>
   atMs > than.atMs || (atMs === than.atMs && voteId > than.voteId);
@@ -131,15 +141,32 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   });
   const dirtyBills = new Set<string>();
 
+  const ballotRemovals = { vote_id: [] as string[], voter: [] as string[] };
+  const dirtyVoters = new Set<string>();
+
   for (const [voteId, { meta, ballots, position }] of current) {
-    for (const old of state.ballots.get(voteId) ?? []) add(meta.jurisdiction, old, -1);
-    const oldBill = state.billIds.get(voteId);
-    if (oldBill) dirtyBills.add(oldBill);
+    const stored = state.votes.get(voteId);
+    if (stored?.billId) dirtyBills.add(stored.billId);
     if (meta.billId) dirtyBills.add(meta.billId);
 
     const { summary, document, listItem, margin, tallied } = voteDocument(meta, [...ballots.values()]);
     const atMs = Date.parse(meta.date);
+    // A ballot whose row would be the same as the stored one, on a vote whose date and question (what the row
+    // and the voter's document show of it) did not change, is left alone: no row rewritten, no counter, no
+    // render. A live roll call merges one ballot at a time, and each may move a party majority and so the
+    // with-party flag of others; rewriting all ~430 rows and documents per ballot made it quadratic.
+    const sameVote = stored !== undefined && stored.votedAtMs === atMs && stored.question === meta.question;
+    const before = new Map((state.ballots.get(voteId) ?? []).map((b) => [b.voter, b]));
     for (const b of tallied) {
+      const old = before.get(b.voter);
+      before.delete(b.voter);
+      if (sameVote && old && sameBallot(old, b)) continue;
+      if (old) {
+        add(meta.jurisdiction, old, -1);
+        ballotRemovals.vote_id.push(voteId);
+        ballotRemovals.voter.push(b.voter);
+      }
+      dirtyVoters.add(b.voter);
       add(meta.jurisdiction, b, 1);
       const seen = latest.get(b.voter);
       if (!seen || isLater(atMs, voteId, seen)) {
@@ -154,6 +181,13 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       ballotColumns.party.push(b.party);
       ballotColumns.with_party.push(b.withParty);
       ballotColumns.voted_at.push(meta.date);
+    }
+    // Ballots no longer in the vote (a complete roll replacing an earlier one).
+    for (const old of before.values()) {
+      add(meta.jurisdiction, old, -1);
+      ballotRemovals.vote_id.push(voteId);
+      ballotRemovals.voter.push(old.voter);
+      dirtyVoters.add(old.voter);
     }
     const doc = toDoc(document);
     docs.push([
@@ -176,14 +210,27 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
 
   const voteIds = [...current.keys()];
   const changed = [...deltas.entries()].filter(([voter, d]) => latest.has(voter) || d.some((v) => v !== 0));
-  const statements: Sql[] = [
-    sql('DELETE FROM ballots WHERE vote_id = ANY($1::text[])', [voteIds]),
-    sql(
-      `INSERT INTO ballots (vote_id, voter, name, region, position, position_class, party, with_party, voted_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                            $8::boolean[], $9::timestamptz[])`,
-      Object.values(ballotColumns),
-    ),
+  const statements: Sql[] = [];
+  if (ballotRemovals.voter.length) {
+    statements.push(
+      sql(
+        `DELETE FROM ballots b USING unnest($1::text[], $2::text[]) AS r(vote_id, voter)
+         WHERE b.vote_id = r.vote_id AND b.voter = r.voter`,
+        [ballotRemovals.vote_id, ballotRemovals.voter],
+      ),
+    );
+  }
+  if (ballotColumns.voter.length) {
+    statements.push(
+      sql(
+        `INSERT INTO ballots (vote_id, voter, name, region, position, position_class, party, with_party, voted_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                              $8::boolean[], $9::timestamptz[])`,
+        Object.values(ballotColumns),
+      ),
+    );
+  }
+  statements.push(
     sql(
       `INSERT INTO votes (id, jurisdiction, session, chamber, voted_at, bill_id, category, result, summary, body, etag,
                           position, margin, list_item)
@@ -194,7 +241,7 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
          etag = EXCLUDED.etag, position = EXCLUDED.position, margin = EXCLUDED.margin, list_item = EXCLUDED.list_item`,
       [docs.param()],
     ),
-  ];
+  );
   if (changed.length) {
     const stats = jsonRows({
       voter: 'text',
@@ -257,5 +304,5 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       ),
     );
   }
-  return { statements, dirtyBills, dirtyVoters: new Set(deltas.keys()), votes: voteIds };
+  return { statements, dirtyBills, dirtyVoters, votes: voteIds };
 };
