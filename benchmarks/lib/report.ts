@@ -61,7 +61,7 @@ const sections: Record<string, (r: Json) => string[]> = {
     }),
   ],
   freshness: (r) => [
-    `Posted to the command service at a fixed rate for ${r.params.seconds} s; lag = 202 Accepted → the first answer of the query API that shows it (each polled every ${r.params.pollMs} ms, at most 16 probes in flight). _Roll calls_: whole real roll calls (a House one has ~430 ballots), each a new vote, visible at the first 200. _Ballots_: a live roll call, one ballot per command merged into the vote, visible once the vote document lists that member.`,
+    `Posted to the command service at a fixed rate for ${r.params.seconds} s; lag = 202 Accepted → the first answer of the query API that shows it (each polled every ${r.params.pollMs} ms, at most 16 probes in flight and one per vote). _Roll calls_: whole real roll calls (a House one has ~430 ballots), each a new vote, visible at the first 200. _Ballots_: a live roll call, one ballot per command merged into the vote, visible once the vote document lists that member.`,
     '',
     '| event log | stream | rate | lag p50 ms | lag p99 ms | lag max ms | 202 p99 ms | errors | target |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',

@@ -29,6 +29,26 @@ const semaphore = (n: number) => {
 };
 const pollSlots = semaphore(MAX_CONCURRENT_POLLS);
 
+/**
+ * One GET per URL at a time: probes of the same vote (the ballots of a live roll call) share the request in
+ * flight, as one dashboard watching that vote would. Without it, 200 ballots/s of one ~80 KB vote document
+ * queued up to 16 copies of the same fetch and the probe became the load it was measuring.
+ */
+const inFlight = new Map<string, Promise<{ status: number; body: string }>>();
+const probe = (url: string) => {
+  let p = inFlight.get(url);
+  if (!p) {
+    p = pollSlots
+      .run(async () => {
+        const q = await fetch(url);
+        return { status: q.status, body: await q.text() };
+      })
+      .finally(() => inFlight.delete(url));
+    inFlight.set(url, p);
+  }
+  return p;
+};
+
 /** Real roll calls re-numbered so that every send is a new vote (a new aggregate, a new event). */
 const voteTemplates = () => {
   const dir = `${DATA}us/117/votes/2021/`;
@@ -61,7 +81,7 @@ type Sent = Readonly<{
 /**
  * Commands posted at a fixed rate for `seconds`, each polled through the query API until its vote shows it:
  * lag = time from the 202 Accepted to the first answer that does (each polled every 5 ms, at most 16 probes in
- * flight in all, so that a growing backlog cannot turn the probe into the load).
+ * flight in all and one per URL, so that a growing backlog cannot turn the probe into the load).
  */
 const stream = async (
   urls: { command: string; query: string },
@@ -99,11 +119,8 @@ const stream = async (
           const { events } = (await r.json()) as { events: { streamId: string }[] };
           const url = `${urls.query}/api/v1/votes/${events[0]!.streamId}`;
           for (;;) {
-            const ok = await pollSlots.run(async () => {
-              const q = await fetch(url);
-              const body = await q.text();
-              return q.status === 200 && sent.visible(body);
-            });
+            const q = await probe(url);
+            const ok = q.status === 200 && sent.visible(q.body);
             if (ok) break;
             if (performance.now() - accepted > 60_000) {
               errors += 1;
