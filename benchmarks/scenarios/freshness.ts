@@ -92,6 +92,7 @@ const stream = async (
 ) => {
   const lags: number[] = [];
   const accepts: number[] = [];
+  const sendToVisible: number[] = [];
   let errors = 0;
   const pending: Promise<void>[] = [];
   const start = performance.now();
@@ -128,7 +129,9 @@ const stream = async (
             }
             await new Promise((res) => setTimeout(res, POLL_MS));
           }
-          lags.push(performance.now() - accepted);
+          const visibleAt = performance.now();
+          lags.push(visibleAt - accepted);
+          sendToVisible.push(visibleAt - at);
         } catch {
           errors += 1;
         }
@@ -136,7 +139,15 @@ const stream = async (
     );
   }
   await Promise.all(pending);
-  return { rate, seconds, lagMs: percentiles(lags), acceptMs: percentiles(accepts), errors };
+  return {
+    rate,
+    seconds,
+    lagMs: percentiles(lags),
+    acceptMs: percentiles(accepts),
+    // Where the queue forms moves between the command service and the projector: this one counts both.
+    sendToVisibleMs: percentiles(sendToVisible),
+    errors,
+  };
 };
 
 /**
