@@ -52,6 +52,7 @@ export const startProjector = async (config: ProjectorConfig) => {
         idlePollMs: config.PROJECTOR_IDLE_POLL_MS,
         logger,
         onBatch,
+        onCaughtUp: () => refresher.caughtUp(),
       });
   const projectorMetrics = createProjectorMetrics(pool);
   const meili = config.MEILI_HOST

@@ -130,4 +130,29 @@ describe('embedded log -> projector -> read models (real Postgres)', () => {
     expect(dead.rows[0].reason).to.match(/jurisdiction/);
     expect((await admin.query("SELECT 1 FROM rm.votes WHERE id = 'us-117-2021-h72'")).rowCount).to.equal(1);
   });
+
+  it('a batch that was exactly full, then an empty read: the source says the backlog is over', async () => {
+    // One batch holding the whole log is full, so it reports more behind it; the next read finds nothing. The
+    // view refresh and member render it deferred must then run now, not after their maximum delay.
+    const { n } = (await admin.query<{ n: number }>('SELECT count(*)::int AS n FROM events.log')).rows[0]!;
+    const seen: string[] = [];
+    const pool = createProjectorPool(projectorUrl);
+    const source = await runPgLogSource({
+      pool,
+      listenUrl: projectorUrl,
+      consumer: 'projector-caught-up',
+      batchSize: n,
+      idlePollMs: 100,
+      logger,
+      onBatch: (r) => seen.push(`batch behind=${r.behind}`),
+      onCaughtUp: () => seen.push('caught up'),
+    });
+    try {
+      await eventually(async () => (seen.includes('caught up') ? true : undefined));
+    } finally {
+      await source.stop();
+      await pool.end();
+    }
+    expect(seen).to.deep.equal(['batch behind=true', 'caught up']);
+  });
 });

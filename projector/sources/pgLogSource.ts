@@ -18,6 +18,8 @@ export type PgLogSourceOptions = Readonly<{
   leaderLock?: boolean;
   /** `behind`: more of the log was waiting when the batch committed (a backlog, e.g. a bulk load). */
   onBatch?: (r: { applied: number; dead: number; position: string; behind: boolean }) => void;
+  /** A batch said `behind` (it was full) and the next read found nothing: the backlog is over after all. */
+  onCaughtUp?: () => void;
 }>;
 
 // Only one projector applies the embedded log at a time; a second instance waits as a hot standby.
@@ -176,8 +178,11 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
           const rows: Row[] = ahead?.length === o.batchSize ? ahead : await readRows(next);
           failures = 0;
           if (rows.length === 0) {
-            // Caught up after a full batch: its members were deferred; render them now.
-            if (deferred) members.kick();
+            // Caught up after a full batch: its members and views were deferred; render and refresh them now.
+            if (deferred) {
+              members.kick();
+              o.onCaughtUp?.();
+            }
             deferred = false;
             await wakeup.wait(o.idlePollMs);
             continue;

@@ -66,4 +66,28 @@ describe('view refresher: debounced after a batch, once per max delay during a b
       await refresher.stop();
     }
   });
+
+  it('a backlog that turns out to be over (caughtUp) refreshes after the debounce, not the max delay', async () => {
+    const refreshed: { position: string; at: number }[] = [];
+    const refresher = createViewRefresher({
+      pool,
+      logger,
+      debounceMs: 20,
+      maxDelayMs: 60_000,
+      onRefresh: (r) => refreshed.push({ position: r[0]!.position, at: Date.now() }),
+    });
+    try {
+      // A full last batch of a bulk load: it says more is behind; the next read finds nothing.
+      refresher.markStale('6', true);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(refreshed).to.deep.equal([]);
+      const caughtUpAt = Date.now();
+      refresher.caughtUp();
+      await eventually(async () => (refreshed.length ? true : undefined), 5_000);
+      expect(refreshed.map((r) => r.position)).to.deep.equal(['6']);
+      expect(refreshed[0]!.at - caughtUpAt).to.be.lessThan(2_000);
+    } finally {
+      await refresher.stop();
+    }
+  });
 });

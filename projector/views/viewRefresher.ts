@@ -100,6 +100,15 @@ export const createViewRefresher = (o: {
       behind = backlog;
       schedule();
     },
+    /**
+     * The backlog a batch announced turned out to be over (its batch was exactly full and the next read found
+     * nothing): refresh after the debounce instead of waiting out the max delay.
+     */
+    caughtUp() {
+      if (!behind) return;
+      behind = false;
+      if (pendingPosition !== null && !running) schedule();
+    },
     /** Waits for the refresh in flight (if any); used by tests and shutdown. */
     async idle() {
       while (running || timer) {
