@@ -75,7 +75,8 @@ for (const scenario of chosen) {
           logs,
           rates: quick ? [20] : [5, 20, 50, 200],
           ballotRates: quick ? [50] : [50, 200],
-          seconds: quick ? 3 : 10,
+          seconds: quick ? 3 : 6,
+          runs: quick ? 1 : 3,
         });
       case 'views':
         return viewsScenario({ dataset: data, runs: quick ? 2 : 5 });

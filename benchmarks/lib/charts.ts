@@ -90,7 +90,7 @@ const specs: Record<string, (r: Json) => TopLevelSpec | null> = {
         Object.values(byRate).map((v) => ({
           group: `${v.rate} ${v.kind === 'ballots' ? 'ballots' : 'roll calls'}/s`,
           series: log,
-          value: v.lagMs.p99,
+          value: typeof v.lagMs.p99 === 'number' ? v.lagMs.p99 : v.lagMs.p99.median,
         })),
       ),
       'lag p99 ms',

@@ -21,6 +21,8 @@ const s = (x: Spread | undefined, digits = 0) =>
       ? `${n(x.median, digits)} (${n(x.min, digits)}–${n(x.max, digits)})`
       : n(x.median, digits)
     : '–';
+/** A percentile of one run (a number) or over several runs (median with min–max). */
+const pct = (x: number | Spread) => (typeof x === 'number' ? n(x, 1) : s(x, 1));
 const head = (r: Json) =>
   `_${r.machine.cores} cores, ${r.machine.cpu}, Node ${r.machine.node}, commit ${r.machine.commit}, ${r.machine.at}_`;
 
@@ -61,14 +63,14 @@ const sections: Record<string, (r: Json) => string[]> = {
     }),
   ],
   freshness: (r) => [
-    `Posted to the command service at a fixed rate for ${r.params.seconds} s; lag = 202 Accepted → the first answer of the query API that shows it (each polled every ${r.params.pollMs} ms, at most 16 probes in flight and one per vote). _Roll calls_: whole real roll calls (a House one has ~430 ballots), each a new vote, visible at the first 200. _Ballots_: a live roll call, one ballot per command merged into the vote, visible once the vote document lists that member. Sent → visible counts the wait for the 202 too: when the command service keeps up the queue forms in the projector (lag), when it does not, before the 202.`,
+    `Posted to the command service at a fixed rate for ${r.params.seconds} s${r.params.runs > 1 ? `, ${r.params.runs} runs (rates interleaved); each percentile is the median over the runs (min–max)` : ''}; lag = 202 Accepted → the first answer of the query API that shows it (each polled every ${r.params.pollMs} ms, at most 16 probes in flight and one per vote). _Roll calls_: whole real roll calls (a House one has ~430 ballots), each a new vote, visible at the first 200. _Ballots_: a live roll call, one ballot per command merged into the vote, visible once the vote document lists that member. Sent → visible counts the wait for the 202 too: when the command service keeps up the queue forms in the projector (lag), when it does not, before the 202.`,
     '',
     '| event log | stream | rate | lag p50 ms | lag p99 ms | lag max ms | 202 p99 ms | sent → visible p50 / p99 ms | errors | target |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...Object.entries(r.results as Record<string, Record<string, Json>>).flatMap(([log, byRate]) =>
       Object.values(byRate).map(
         (v) =>
-          `| ${log} | ${v.kind === 'ballots' ? 'ballots' : 'roll calls'} | ${v.rate}/s | ${n(v.lagMs.p50, 1)} | ${n(v.lagMs.p99, 1)} | ${n(v.lagMs.max, 1)} | ${n(v.acceptMs.p99, 1)} | ${v.sendToVisibleMs ? `${n(v.sendToVisibleMs.p50, 1)} / ${n(v.sendToVisibleMs.p99, 1)}` : '–'} | ${v.errors} | ${v.kind === 'ballots' ? 'p99 < 100 ms at 200/s, if a vote is one ballot' : 'p99 < 100 ms at 200/s'} |`,
+          `| ${log} | ${v.kind === 'ballots' ? 'ballots' : 'roll calls'} | ${v.rate}/s | ${pct(v.lagMs.p50)} | ${pct(v.lagMs.p99)} | ${pct(v.lagMs.max)} | ${pct(v.acceptMs.p99)} | ${v.sendToVisibleMs ? `${pct(v.sendToVisibleMs.p50)} / ${pct(v.sendToVisibleMs.p99)}` : '–'} | ${v.errors} | ${v.kind === 'ballots' ? 'p99 < 100 ms at 200/s, if a vote is one ballot' : 'p99 < 100 ms at 200/s'} |`,
       ),
     ),
   ],
