@@ -21,33 +21,32 @@ describe('view refresher: debounced after a batch, once per max delay during a b
     await db.drop();
   });
 
-  it('refreshes shortly after a batch with nothing behind it', async () => {
-    const refreshed: string[] = [];
+  /** A refresher with a 20 ms debounce that records each refresh's position and time. */
+  const startRefresher = (maxDelayMs: number) => {
+    const refreshed: { position: string; at: number }[] = [];
     const refresher = createViewRefresher({
       pool,
       logger,
       debounceMs: 20,
-      maxDelayMs: 60_000,
-      onRefresh: (r) => refreshed.push(r[0]!.position),
+      maxDelayMs,
+      onRefresh: (r) => refreshed.push({ position: r[0]!.position, at: Date.now() }),
     });
+    return { refresher, refreshed };
+  };
+
+  it('refreshes shortly after a batch with nothing behind it', async () => {
+    const { refresher, refreshed } = startRefresher(60_000);
     try {
       refresher.markStale('1');
       await eventually(async () => (refreshed.length ? true : undefined), 5_000);
-      expect(refreshed).to.deep.equal(['1']);
+      expect(refreshed.map((r) => r.position)).to.deep.equal(['1']);
     } finally {
       await refresher.stop();
     }
   });
 
   it('during a backlog waits for the max delay, then refreshes once up to the newest batch', async () => {
-    const refreshed: { position: string; at: number }[] = [];
-    const refresher = createViewRefresher({
-      pool,
-      logger,
-      debounceMs: 20,
-      maxDelayMs: 800,
-      onRefresh: (r) => refreshed.push({ position: r[0]!.position, at: Date.now() }),
-    });
+    const { refresher, refreshed } = startRefresher(800);
     try {
       const started = Date.now();
       for (const p of ['2', '3', '4']) {
@@ -68,14 +67,7 @@ describe('view refresher: debounced after a batch, once per max delay during a b
   });
 
   it('a backlog that turns out to be over (caughtUp) refreshes after the debounce, not the max delay', async () => {
-    const refreshed: { position: string; at: number }[] = [];
-    const refresher = createViewRefresher({
-      pool,
-      logger,
-      debounceMs: 20,
-      maxDelayMs: 60_000,
-      onRefresh: (r) => refreshed.push({ position: r[0]!.position, at: Date.now() }),
-    });
+    const { refresher, refreshed } = startRefresher(60_000);
     try {
       // A full last batch of a bulk load: it says more is behind; the next read finds nothing.
       refresher.markStale('6', true);
