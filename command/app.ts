@@ -12,6 +12,7 @@ import { commandsRoute } from './http/commandsRoute.ts';
 import { type IngestLimits, ingestRoute } from './http/ingestRoute.ts';
 import { commandOpenApi } from './http/openapi.ts';
 import type { EventLog } from './log/eventLog.ts';
+import type { CommandMetrics } from './metrics.ts';
 
 export type CommandAppDeps = Readonly<{
   pool: pg.Pool;
@@ -22,6 +23,8 @@ export type CommandAppDeps = Readonly<{
   ingest: IngestLimits;
   /** Per-client token bucket on /api, before any key lookup; absent or a zero rate: no limit. */
   rateLimit?: Readonly<{ ratePerSec: number; burst: number }>;
+  /** Prometheus metrics, served at GET /metrics (absent: no endpoint). */
+  metrics?: CommandMetrics;
 }>;
 
 /** The write service: validate, decide, append; nothing here reads a projection. */
@@ -30,6 +33,17 @@ export const createCommandApp = (deps: CommandAppDeps) => {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
+  const metrics = deps.metrics;
+  if (metrics) {
+    app.use(metrics.middleware);
+    app.get('/metrics', (_req, res, next) => {
+      metrics.registry
+        .metrics()
+        .then((text) => res.type(metrics.registry.contentType).send(text))
+        .catch(next);
+    });
+  }
+  const acceptDeps = { log: deps.log, now: deps.now, ...(metrics ? { onAccepted: metrics.accepted } : {}) };
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -65,9 +79,9 @@ export const createCommandApp = (deps: CommandAppDeps) => {
         if (!isUtf8(buf)) throw new Error('request body is not valid UTF-8');
       },
     }),
-    commandsRoute(deps),
+    commandsRoute(acceptDeps),
   );
-  app.post('/api/v1/ingest', write, ingestRoute(deps, deps.ingest));
+  app.post('/api/v1/ingest', write, ingestRoute(acceptDeps, deps.ingest));
 
   // Reading the write side (what became of an event) is for key holders, never public.
   app.get(

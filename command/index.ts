@@ -4,21 +4,26 @@ import { isMain, onShutdown } from '../infra/kernel/main.ts';
 import { createCommandApp } from './app.ts';
 import { type CommandConfig, loadCommandConfig } from './config.ts';
 import { openEventLog } from './log/openEventLog.ts';
+import { createCommandMetrics } from './metrics.ts';
 
 /** Starts the command service; returns its URL and a stop function. */
 export const startCommandService = async (config: CommandConfig) => {
   const logger = createLogger('command', config.LOG_LEVEL);
+  const metrics = createCommandMetrics();
+  const logKind = config.KAFKA_BROKERS ? 'kafka' : 'postgres';
   const { pool, log } = await openEventLog(config, {
     logger,
     applicationName: 'openpolicy-command',
     clientId: config.KAFKA_CLIENT_ID,
     maxConnections: 10,
+    onGroup: (g) => metrics.group(logKind, g),
   });
   const app = createCommandApp({
     pool,
     log,
     logger,
     now: () => new Date(),
+    metrics,
     maxBodyBytes: config.COMMAND_MAX_BODY_BYTES,
     rateLimit: { ratePerSec: config.COMMAND_RATE_LIMIT_RPS, burst: config.COMMAND_RATE_LIMIT_BURST },
     ingest: {

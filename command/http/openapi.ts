@@ -104,6 +104,7 @@ export const commandOpenApi = () => {
           responses: { 200: { description: 'ready' }, ...problemResponses({ 503: 'database unreachable' }) },
         },
       },
+      '/metrics': { get: { operationId: 'metrics', responses: { 200: { description: 'Prometheus text' } } } },
       '/openapi.json': {
         get: { operationId: 'openapi', responses: { 200: { description: 'this document' } } },
       },

@@ -1,6 +1,9 @@
 import type { EventEnvelope } from '../contract/events.ts';
 import type { Appended, EventLog } from './eventLog.ts';
 
+/** One append the underlying log did: how many requests and events it carried, how long it took, whether it held. */
+export type AppendGroup = Readonly<{ requests: number; events: number; seconds: number; ok: boolean }>;
+
 type Waiting = {
   events: readonly EventEnvelope[];
   resolve: (appended: Appended[]) => void;
@@ -27,22 +30,41 @@ const takeGroup = (queue: Waiting[], maxEvents: number): Waiting[] => {
  * caller's events are all in the same group. If a group fails, its appends are retried one by one, so one bad
  * request cannot fail the others with it.
  */
-export const withGroupCommit = (log: EventLog, o: { maxEvents?: number } = {}): EventLog => {
+export const withGroupCommit = (
+  log: EventLog,
+  o: { maxEvents?: number; onGroup?: (g: AppendGroup) => void } = {},
+): EventLog => {
   const maxEvents = o.maxEvents ?? 5_000;
   const queue: Waiting[] = [];
   let draining = false;
 
+  /** One append of the underlying log, reported to onGroup. */
+  const append = async (events: readonly EventEnvelope[], requests: number) => {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const appended = await log.append(events);
+      ok = true;
+      return appended;
+    } finally {
+      o.onGroup?.({ requests, events: events.length, seconds: (performance.now() - started) / 1_000, ok });
+    }
+  };
+
   const settle = async (group: Waiting[]) => {
     if (group.length === 1) {
       const [only] = group as [Waiting];
-      await log.append(only.events).then(only.resolve, only.reject);
+      await append(only.events, 1).then(only.resolve, only.reject);
       return;
     }
     let appended: Appended[];
     try {
-      appended = await log.append(group.flatMap((w) => w.events));
+      appended = await append(
+        group.flatMap((w) => w.events),
+        group.length,
+      );
     } catch {
-      for (const w of group) await log.append(w.events).then(w.resolve, w.reject);
+      for (const w of group) await append(w.events, 1).then(w.resolve, w.reject);
       return;
     }
     let at = 0;

@@ -3,7 +3,7 @@ import { createPgPool, withCredentials } from '../../infra/kernel/db.ts';
 import { createKafka } from '../../infra/kernel/kafka.ts';
 import type { CommandConfig } from '../config.ts';
 import type { EventLog } from './eventLog.ts';
-import { withGroupCommit } from './groupCommit.ts';
+import { type AppendGroup, withGroupCommit } from './groupCommit.ts';
 import { createKafkaEventLog } from './kafkaEventLog.ts';
 import { createPgEventLog } from './pgEventLog.ts';
 
@@ -19,6 +19,8 @@ export const openEventLog = async (
     clientId: string;
     maxConnections: number;
     statementTimeoutMs?: number;
+    /** Told of every append the log does (group commit's metrics). */
+    onGroup?: (g: AppendGroup) => void;
   },
 ) => {
   const pool = createPgPool({
@@ -38,7 +40,7 @@ export const openEventLog = async (
           partitions: config.KAFKA_PARTITIONS,
         })
       : createPgEventLog(pool);
-    return { pool, log: withGroupCommit(log) };
+    return { pool, log: withGroupCommit(log, o.onGroup ? { onGroup: o.onGroup } : {}) };
   } catch (err) {
     await pool.end();
     throw err;
