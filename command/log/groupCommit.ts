@@ -24,9 +24,9 @@ const takeGroup = (queue: Waiting[], maxEvents: number): Waiting[] => {
 /**
  * Group commit over any event log. Both logs serialise appends (the embedded one under a lock so that positions
  * become visible in order, Kafka with one request in flight), so concurrent requests used to queue for one
- * transaction and one fsync each: ~135 single-ballot commands/s in all. Now, while one append is in flight,
- * the appends that arrive wait together and then go as one (one transaction, one fsync, one Kafka request), each
- * caller getting its own slice of the result. Order is arrival order, so a stream's events stay in order, and a
+ * transaction and one fsync each (freshness benchmark: 202 p99 16 s at 200 single-ballot commands/s). Now,
+ * while one append is in flight, the appends that arrive wait together and then go as one (one transaction, one
+ * fsync, one Kafka request), each caller getting its own slice of the result. Order is arrival order, so a stream's events stay in order, and a
  * caller's events are all in the same group. If a group fails, its appends are retried one by one, so one bad
  * request cannot fail the others with it.
  */

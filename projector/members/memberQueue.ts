@@ -141,10 +141,10 @@ export const createMemberRenderer = (o: {
   return {
     /**
      * A batch committed: render what it queued, shortly (or right after the drain in flight). Shortly is at least
-     * `delayMs` and twice the last render (at most 1 s): a House roll call re-renders the same ~430 members each time
-     * (~100 ms), and at 20 roll calls/s a render after every vote held the projection lock from the next vote's
-     * batch and took a third of the machine (measured: vote lag p50 573-641 ms with renders 50 ms after each
-     * batch, 354-401 ms with 300 ms). Member documents stay within a few hundred ms of the votes.
+     * `delayMs` and twice the last render (at most 1 s): a House roll call re-renders the same ~430 members each
+     * time, and at tens of roll calls a second a render after every vote held the projection lock from the next
+     * vote's batch and took a large share of the machine; renders at most a third of the time leave the rest to
+     * the votes. Member documents stay within a few hundred ms of the votes.
      */
     kick() {
       schedule(Math.min(maxDeferMs, Math.max(delayMs, Math.min(MAX_KICK_DELAY_MS, 2 * lastRenderMs))));
