@@ -1,16 +1,11 @@
 import { expect } from 'chai';
 import pg from 'pg';
+import { promSample } from '../infra/testing/prometheus.ts';
 import { createTestDatabase, type TestDatabase } from '../infra/testing/testDatabase.ts';
 import { usVoteCommand } from '../infra/testing/usEvents.ts';
 import { createApiKey } from './auth/apiKeys.ts';
 import { loadCommandConfig } from './config.ts';
 import { startCommandService } from './index.ts';
-
-/** The value of one sample line of a Prometheus exposition (`name{labels} value`), or undefined. */
-const sample = (text: string, line: string) => {
-  const found = text.split('\n').find((l) => l.startsWith(`${line} `));
-  return found === undefined ? undefined : Number(found.slice(line.length + 1));
-};
 
 describe('command service metrics (real Postgres behind it)', () => {
   let db: TestDatabase;
@@ -55,17 +50,26 @@ describe('command service metrics (real Postgres behind it)', () => {
     const res = await fetch(`${svc.url}/metrics`);
     expect(res.headers.get('content-type')).to.match(/^text\/plain/);
     const text = await res.text();
-    expect(sample(text, 'openpolicy_events_accepted_total{type="VoteRecorded",result="new"}')).to.equal(21);
-    expect(sample(text, 'openpolicy_events_accepted_total{type="VoteRecorded",result="duplicate"}')).to.equal(
+    expect(promSample(text, 'openpolicy_events_accepted_total{type="VoteRecorded",result="new"}')).to.equal(
+      21,
+    );
+    expect(
+      promSample(text, 'openpolicy_events_accepted_total{type="VoteRecorded",result="duplicate"}'),
+    ).to.equal(1);
+    const route = '{method="POST",route="/api/v1/commands"';
+    expect(promSample(text, `openpolicy_http_request_duration_seconds_count${route},status="202"}`)).to.equal(
+      22,
+    );
+    expect(promSample(text, `openpolicy_http_request_duration_seconds_count${route},status="422"}`)).to.equal(
       1,
     );
-    const route = '{method="POST",route="/api/v1/commands"';
-    expect(sample(text, `openpolicy_http_request_duration_seconds_count${route},status="202"}`)).to.equal(22);
-    expect(sample(text, `openpolicy_http_request_duration_seconds_count${route},status="422"}`)).to.equal(1);
     // 22 accepted requests in fewer appends than requests; every request counted in exactly one append.
-    const appends = sample(text, 'openpolicy_event_log_append_seconds_count{log="postgres",outcome="ok"}')!;
+    const appends = promSample(
+      text,
+      'openpolicy_event_log_append_seconds_count{log="postgres",outcome="ok"}',
+    )!;
     expect(appends).to.be.lessThan(22);
-    expect(sample(text, 'openpolicy_event_log_group_requests_sum')).to.equal(22);
-    expect(sample(text, 'openpolicy_event_log_group_events_sum')).to.equal(22);
+    expect(promSample(text, 'openpolicy_event_log_group_requests_sum')).to.equal(22);
+    expect(promSample(text, 'openpolicy_event_log_group_events_sum')).to.equal(22);
   });
 });

@@ -1,10 +1,10 @@
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { SECONDS_BUCKETS } from '../infra/kernel/metricBuckets.ts';
 import type { EventEnvelope } from './contract/events.ts';
 import type { Appended } from './log/eventLog.ts';
 import type { AppendGroup } from './log/groupCommit.ts';
 
-const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const COUNTS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 
 /**
@@ -20,7 +20,7 @@ export const createCommandMetrics = () => {
     name: 'openpolicy_http_request_duration_seconds',
     help: 'Time to the last byte of the response, per express route path and status',
     labelNames: ['method', 'route', 'status'] as const,
-    buckets: SECONDS,
+    buckets: SECONDS_BUCKETS,
     registers,
   });
   const events = new Counter({
@@ -33,7 +33,7 @@ export const createCommandMetrics = () => {
     name: 'openpolicy_event_log_append_seconds',
     help: 'One append to the event log (a group of requests), per log and outcome',
     labelNames: ['log', 'outcome'] as const,
-    buckets: SECONDS,
+    buckets: SECONDS_BUCKETS,
     registers,
   });
   const groupRequests = new Histogram({

@@ -1,3 +1,4 @@
+import { promSample } from '../infra/testing/prometheus.ts';
 import { loadQueryConfig } from './config.ts';
 import { startQueryService } from './index.ts';
 
@@ -25,10 +26,8 @@ export const startTestQueryService = (
   );
 
 /** One sample of a Prometheus series of the instance, 0 when absent. */
-export const metricSample = async (svc: TestQueryService, series: string) => {
-  const line = (await svc.metrics.registry.metrics()).split('\n').find((l) => l.startsWith(`${series} `));
-  return line ? Number(line.slice(series.length + 1)) : 0;
-};
+export const metricSample = async (svc: TestQueryService, series: string) =>
+  promSample(await svc.metrics.registry.metrics(), series) ?? 0;
 
 /** Cache lookups of one level with one result (`memory`/`redis`/`db`, `hit`/`miss`/...). */
 export const cacheLookups = (svc: TestQueryService, level: string, result: string) =>

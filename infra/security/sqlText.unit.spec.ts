@@ -191,25 +191,35 @@ const scanSqlText = (program: ts.Program, files: readonly string[]) => {
       const init = ts.isIdentifier(e.expression.expression)
         ? constInitializer(e.expression.expression)
         : null;
-      if (init && isBuilderCall(init, 'jsonRows')) {
-        const columns = (init as ts.CallExpression).arguments[0];
+      if (init && isBuilderCall(init, 'jsonRows'))
         return (
-          !!columns &&
-          ts.isObjectLiteralExpression(columns) &&
-          columns.properties.every(
-            (p) =>
-              ts.isPropertyAssignment(p) &&
-              (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
-              /^[a-z_][a-z0-9_]*$/.test(p.name.text) &&
-              constant(p.initializer, seen),
-          ) &&
+          columnTypes((init as ts.CallExpression).arguments[0], seen) &&
           e.arguments.every((a) => constant(a, seen))
         );
-      }
     }
     return false;
   };
 
+  /**
+   * A `jsonRows` column map: an object literal of identifier-like names and constant types, and spreads of const
+   * maps of the same kind (`{ id: 'text', ...FACETS }`).
+   */
+  const columnTypes = (e: ts.Expression | undefined, seen: Set<ts.Node>): boolean => {
+    while (e && (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)))
+      e = e.expression;
+    return (
+      !!e &&
+      ts.isObjectLiteralExpression(e) &&
+      e.properties.every((p) =>
+        ts.isSpreadAssignment(p)
+          ? ts.isIdentifier(p.expression) && columnTypes(constInitializer(p.expression) ?? undefined, seen)
+          : ts.isPropertyAssignment(p) &&
+            (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name)) &&
+            /^[a-z_][a-z0-9_]*$/.test(p.name.text) &&
+            constant(p.initializer, seen),
+      )
+    );
+  };
   const literalType = (t: ts.Type): boolean =>
     t.isUnion() ? t.types.every(literalType) : t.isStringLiteral() || t.isNumberLiteral();
   /** Parameters of callbacks mapped over constant lists: each takes only the list's constant values. */
@@ -371,11 +381,14 @@ describe('no SQL text is built by string concatenation (TypeScript compiler API)
       const FIXED = \`SELECT body FROM \${TABLE} WHERE id = $1\`;
       const QUERIES = { byId: 'SELECT 1' };
       const rows = jsonRows({ id: 'text', body: 'jsonb' });
+      const FACETS = { status: 'text', votes: 'int' } as const;
+      const faceted = jsonRows({ id: 'text', ...FACETS });
       export const good = async (pool: pg.Pool, slonik: DatabasePool, id: string, st: Sql) => {
         await pool.query('SELECT 1');
         await pool.query(FIXED, [id]);
         await pool.query(QUERIES.byId);
         await pool.query(\`INSERT INTO t (\${rows.names()}) SELECT \${rows.columns()} FROM \${rows.source(1)}\`, [rows.param()]);
+        await pool.query(\`UPDATE t SET x = 1 FROM \${faceted.source(1)}\`, [faceted.param()]);
         await pool.query(id === 'a' ? 'SELECT 1' : 'SELECT 2');
         await pool.query({ text: 'SELECT $1', values: [id] });
         await pool.query(st.text, st.values as unknown[]);
@@ -390,6 +403,8 @@ describe('no SQL text is built by string concatenation (TypeScript compiler API)
         await pool.query({ text: 'SELECT ' + id });
         await slonik.query(slonikSql.unsafe\`SELECT 1\` as never);
         await pool.query(id);
+        const named = jsonRows({ id: 'text', ...Object.fromEntries([[table, 'text']]) });
+        await pool.query(\`SELECT \${named.columns()} FROM \${named.source(1)}\`);
         const statement: Sql = { text: \`SELECT \${id}\`, values: [] };
         return [statement, sql(\`UPDATE \${table} SET x = 1\`)];
       };
@@ -398,7 +413,7 @@ describe('no SQL text is built by string concatenation (TypeScript compiler API)
     const { findings, sites } = scanSqlText(program, [fixture]);
     const lines = fixtureSource.split('\n');
     const badStart = lines.findIndex((l) => l.includes('export const bad')) + 1;
-    expect(sites).to.deep.equal({ pg: 12, slonik: 2, builder: 3 });
+    expect(sites).to.deep.equal({ pg: 14, slonik: 2, builder: 3 });
     expect(
       findings.map((f) => [f.line > badStart ? 'bad' : 'good', f.reason, f.expr]),
       show(findings),
@@ -408,6 +423,8 @@ describe('no SQL text is built by string concatenation (TypeScript compiler API)
       ['bad', 'template substitution', 'id'],
       ['bad', 'string concatenation', "'SELECT ' + id"],
       ['bad', 'SQL text computed at run time', 'id'],
+      ['bad', 'template substitution', 'named.columns()'],
+      ['bad', 'template substitution', 'named.source(1)'],
       ['bad', 'template substitution', 'id'],
       ['bad', 'template substitution', 'table'],
     ]);

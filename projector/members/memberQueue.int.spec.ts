@@ -1,37 +1,23 @@
 import { expect } from 'chai';
-import type pg from 'pg';
-import { createPgPool, inTransaction, withCredentials } from '../../infra/kernel/db.ts';
+import { inTransaction } from '../../infra/kernel/db.ts';
 import { createLogger } from '../../infra/kernel/logger.ts';
 import { eventually } from '../../infra/testing/eventually.ts';
-import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
+import { useProjectorDatabase } from '../../infra/testing/projectorDatabase.ts';
 import { usVoteEvent } from '../../infra/testing/usEvents.ts';
-import { createProjectorPool } from '../projectorPool.ts';
 import { applyBatch } from '../runner/applyBatch.ts';
 import { createMemberRenderer } from './memberQueue.ts';
 
 const logger = createLogger('test', 'silent');
 
 describe('member renderer: renders after a kick, postpones a deferred render during a backlog (real Postgres)', () => {
-  let db: TestDatabase;
-  let admin: pg.Pool;
-  let pool: pg.Pool;
+  const t = useProjectorDatabase();
   let offset = 0;
-  before(async () => {
-    db = await createTestDatabase();
-    admin = createPgPool({ connectionString: db.url, applicationName: 'test-admin' });
-    pool = createProjectorPool(withCredentials(db.url, 'openpolicy_projector', 'openpolicy_projector'));
-  });
-  after(async () => {
-    await pool.end();
-    await admin.end();
-    await db.drop();
-  });
 
   const queued = async () =>
-    Number((await admin.query('SELECT count(*) FROM rm.member_dirty')).rows[0].count);
+    Number((await t.admin.query('SELECT count(*) FROM rm.member_dirty')).rows[0].count);
   // Senate roll calls of 2021: each batch queues its senators' keys (LIS ids; no member records are loaded).
   const applyVote = (rel: string) =>
-    inTransaction(pool, (c) =>
+    inTransaction(t.pool, (c) =>
       applyBatch(
         c,
         { consumer: 'c', source: 't', partition: 0 },
@@ -42,10 +28,11 @@ describe('member renderer: renders after a kick, postpones a deferred render dur
       }),
     );
   const memberStats = async (id: string) =>
-    (await admin.query('SELECT body::jsonb AS body FROM rm.members WHERE id = $1', [id])).rows[0]?.body.stats;
+    (await t.admin.query('SELECT body::jsonb AS body FROM rm.members WHERE id = $1', [id])).rows[0]?.body
+      .stats;
 
   it('keeps deferred keys queued until a kick, then renders them once', async () => {
-    const renderer = createMemberRenderer({ pool, logger, delayMs: 10, maxDeferMs: 60_000 });
+    const renderer = createMemberRenderer({ pool: t.pool, logger, delayMs: 10, maxDeferMs: 60_000 });
     try {
       await applyVote('2021/s419');
       const keys = await queued();
@@ -64,7 +51,7 @@ describe('member renderer: renders after a kick, postpones a deferred render dur
   });
 
   it('renders deferred keys after maxDeferMs even while the backlog goes on', async () => {
-    const renderer = createMemberRenderer({ pool, logger, delayMs: 10, maxDeferMs: 300 });
+    const renderer = createMemberRenderer({ pool: t.pool, logger, delayMs: 10, maxDeferMs: 300 });
     try {
       await applyVote('2021/s418');
       expect(await queued()).to.be.greaterThanOrEqual(100);
@@ -80,7 +67,7 @@ describe('member renderer: renders after a kick, postpones a deferred render dur
   });
 
   it('renders what is still deferred when stopped', async () => {
-    const renderer = createMemberRenderer({ pool, logger, delayMs: 10, maxDeferMs: 60_000 });
+    const renderer = createMemberRenderer({ pool: t.pool, logger, delayMs: 10, maxDeferMs: 60_000 });
     await applyVote('2021/s417');
     renderer.defer();
     await renderer.stop();

@@ -1,12 +1,10 @@
 import { expect } from 'chai';
-import type pg from 'pg';
 import { Command } from '../../command/contract/commands.ts';
 import { decide } from '../../command/contract/decide.ts';
-import { createPgPool, inTransaction, withCredentials } from '../../infra/kernel/db.ts';
-import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
+import { inTransaction } from '../../infra/kernel/db.ts';
+import { useProjectorDatabase } from '../../infra/testing/projectorDatabase.ts';
 import { usVoteEvent } from '../../infra/testing/usEvents.ts';
 import { drainMemberQueue } from '../members/memberQueue.ts';
-import { createProjectorPool } from '../projectorPool.ts';
 import { applyBatch, type RawEvent } from './applyBatch.ts';
 
 // Tammy Baldwin (legislators-current.csv row 21): bioguide B001230, LIS S354; she voted Yea on Senate roll 419.
@@ -27,25 +25,13 @@ const BALDWIN = decide(
 );
 
 describe('two projector instances applying batches of different partitions at the same time', () => {
-  let db: TestDatabase;
-  let admin: pg.Pool;
-  let pool: pg.Pool;
-  before(async () => {
-    db = await createTestDatabase();
-    admin = createPgPool({ connectionString: db.url, applicationName: 'test-admin' });
-    pool = createProjectorPool(withCredentials(db.url, 'openpolicy_projector', 'openpolicy_projector'));
-  });
-  after(async () => {
-    await pool.end();
-    await admin.end();
-    await db.drop();
-  });
+  const t = useProjectorDatabase();
 
   it('merges the stub a concurrent vote batch creates and counts its ballot in the member document', async () => {
     const raw = (offset: number, payload: unknown): RawEvent[] => [
       { offset, position: `p:${offset}`, payload },
     ];
-    const [a, b] = [await pool.connect(), await pool.connect()];
+    const [a, b] = [await t.pool.connect(), await t.pool.connect()];
     try {
       // Partition 0: the roll call (creates a stub under Baldwin's LIS id), not yet committed...
       await a.query('BEGIN');
@@ -67,10 +53,10 @@ describe('two projector instances applying batches of different partitions at th
       b.release();
     }
     // The batches queued the member renders; the renderer (which each source runs after its batches) drains them.
-    await inTransaction(pool, (c) => drainMemberQueue(c));
-    const stub = await admin.query("SELECT id FROM rm.members WHERE id = 'us-lis-S354'");
+    await inTransaction(t.pool, (c) => drainMemberQueue(c));
+    const stub = await t.admin.query("SELECT id FROM rm.members WHERE id = 'us-lis-S354'");
     expect(stub.rowCount).to.equal(0);
-    const doc = await admin.query("SELECT body::jsonb AS body FROM rm.members WHERE id = 'us-B001230'");
+    const doc = await t.admin.query("SELECT body::jsonb AS body FROM rm.members WHERE id = 'us-B001230'");
     expect(doc.rows[0].body.stats).to.include({ rollCalls: 1, yea: 1 });
   });
 });

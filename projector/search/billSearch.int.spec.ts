@@ -1,11 +1,9 @@
 import { expect } from 'chai';
-import type pg from 'pg';
 import type { BillRecorded } from '../../command/bill/bill.ts';
-import { inTransaction, withCredentials } from '../../infra/kernel/db.ts';
-import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
+import { inTransaction } from '../../infra/kernel/db.ts';
+import { useProjectorDatabase } from '../../infra/testing/projectorDatabase.ts';
 import { asEvent, usBillCommand } from '../../infra/testing/usEvents.ts';
 import { billDocument, type VoteSummary } from '../bills/billDocument.ts';
-import { createProjectorPool } from '../projectorPool.ts';
 import { billSearchRow, indexBills } from './billSearch.ts';
 
 // H.R. 1319 (American Rescue Plan Act of 2021), from its real BILLSTATUS file.
@@ -23,19 +21,10 @@ const rowWith = (votes: VoteSummary[]) => {
 };
 
 describe('bill search rows: a vote that only moves the counters updates them in place (real Postgres)', () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  before(async () => {
-    db = await createTestDatabase();
-    pool = createProjectorPool(withCredentials(db.url, 'openpolicy_projector', 'openpolicy_projector'));
-  });
-  after(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  const t = useProjectorDatabase();
 
   const snapshot = () =>
-    inTransaction(pool, async (c) => ({
+    inTransaction(t.pool, async (c) => ({
       row: (
         await c.query(
           `SELECT *, document::text AS document, rank_vector::text AS rank_vector FROM bill_search WHERE id = $1`,
@@ -46,7 +35,7 @@ describe('bill search rows: a vote that only moves the counters updates them in 
       highlights: (await c.query('SELECT * FROM bill_highlights ORDER BY id')).rows,
     }));
   const clear = () =>
-    inTransaction(pool, async (c) => {
+    inTransaction(t.pool, async (c) => {
       await c.query('DELETE FROM bill_search');
       await c.query('DELETE FROM search_words');
       await c.query('DELETE FROM bill_highlights');
@@ -58,35 +47,35 @@ describe('bill search rows: a vote that only moves the counters updates them in 
     expect(after.voteCount).to.equal(2);
     expect(after.title).to.equal(before.title);
 
-    await inTransaction(pool, (c) => indexBills(c, [before]));
+    await inTransaction(t.pool, (c) => indexBills(c, [before]));
     const first = await snapshot();
     expect(first.row[0]).to.include({ vote_count: 1 });
-    await inTransaction(pool, (c) => indexBills(c, [after]));
+    await inTransaction(t.pool, (c) => indexBills(c, [after]));
     const updated = await snapshot();
     expect(updated.row[0]).to.include({ vote_count: 2, hit: after.hit });
     expect(JSON.parse(updated.row[0].hit).voteCount).to.equal(2);
     expect(updated.row[0].document).to.equal(first.row[0].document);
 
     await clear();
-    await inTransaction(pool, (c) => indexBills(c, [after]));
+    await inTransaction(t.pool, (c) => indexBills(c, [after]));
     expect(await snapshot()).to.deep.equal(updated);
   });
 
   it('rewrites the searched texts when they change, and writes nothing when nothing changed', async () => {
     await clear();
     const original = rowWith([vote(1)]);
-    await inTransaction(pool, (c) => indexBills(c, [original]));
+    await inTransaction(t.pool, (c) => indexBills(c, [original]));
     const retitled = { ...original, title: `${original.title} (amended)` };
-    await inTransaction(pool, (c) => indexBills(c, [retitled]));
+    await inTransaction(t.pool, (c) => indexBills(c, [retitled]));
     const changed = await snapshot();
     expect(changed.row[0].title).to.equal(retitled.title);
     expect(changed.row[0].document).to.include("'amend'");
     expect(changed.words.find((w) => w.word === 'amended')).to.deep.equal({ word: 'amended', ndoc: 1 });
 
     const xmin = async () =>
-      (await pool.query('SELECT xmin::text AS x FROM bill_search WHERE id = $1', [data.billId])).rows[0].x;
+      (await t.pool.query('SELECT xmin::text AS x FROM bill_search WHERE id = $1', [data.billId])).rows[0].x;
     const version = await xmin();
-    await inTransaction(pool, (c) => indexBills(c, [retitled]));
+    await inTransaction(t.pool, (c) => indexBills(c, [retitled]));
     expect(await xmin()).to.equal(version);
     expect(await snapshot()).to.deep.equal(changed);
   });

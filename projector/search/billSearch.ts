@@ -89,20 +89,19 @@ const WORDS_OF = `unnest(tsvector_to_array(ts_filter(document, '{d}'))) AS word`
 const DICTIONARY_WORD = `word ~ '^[a-z]{4,}$'`;
 
 /** The bill_search columns a vote can change without changing the searched texts (facets, counts, the hit). */
-const FACET_COLUMNS = [
-  'session',
-  'chamber',
-  'status',
-  'policy_area',
-  'sponsor_party',
-  'became_law',
-  'introduced_date',
-  'latest_action_date',
-  'vote_count',
-  'hit',
-] as const;
-
-/** A row's values for FACET_COLUMNS, in that order. */
+const FACET_TYPES = {
+  session: 'text',
+  chamber: 'text',
+  status: 'text',
+  policy_area: 'text',
+  sponsor_party: 'text',
+  became_law: 'boolean',
+  introduced_date: 'date',
+  latest_action_date: 'date',
+  vote_count: 'int',
+  hit: 'text',
+} as const;
+/** A row's values for FACET_TYPES, in its order. */
 const facetValues = (r: BillSearchRow) => [
   r.session,
   r.chamber,
@@ -158,45 +157,24 @@ export const indexBills = async (client: pg.ClientBase, rows: readonly BillSearc
   // columns only: Postgres then does not recompute the two stored tsvectors, and skips rows that did not change.
   const full = jsonRows({
     id: 'text',
-    session: 'text',
-    chamber: 'text',
-    status: 'text',
-    policy_area: 'text',
-    sponsor_party: 'text',
-    became_law: 'boolean',
-    introduced_date: 'date',
-    latest_action_date: 'date',
-    vote_count: 'int',
-    hit: 'text',
+    ...FACET_TYPES,
     keys: 'text',
     title: 'text',
     other_titles: 'text',
     summary: 'text',
     subjects: 'text',
   });
-  const facets = jsonRows({
-    id: 'text',
-    session: 'text',
-    chamber: 'text',
-    status: 'text',
-    policy_area: 'text',
-    sponsor_party: 'text',
-    became_law: 'boolean',
-    introduced_date: 'date',
-    latest_action_date: 'date',
-    vote_count: 'int',
-    hit: 'text',
-  });
+  const facets = jsonRows({ id: 'text', ...FACET_TYPES });
   for (const r of rows) {
     if (oldSearched.get(r.id) === searchedText(r, r.otherTitles)) facets.push([r.id, ...facetValues(r)]);
     else full.push([r.id, ...facetValues(r), r.keys, r.title, r.otherTitles, r.summary, r.subjects]);
   }
   if (facets.length) {
     await client.query(
-      `UPDATE bill_search b SET ${FACET_COLUMNS.map((c) => `${c} = r.${c}`).join(', ')}
+      // id is among the columns (set to itself): one column list serves the assignment and the comparison.
+      `UPDATE bill_search b SET (${facets.names()}) = (${facets.columns()})
        FROM ${facets.source(1)}
-       WHERE b.id = r.id
-         AND (${FACET_COLUMNS.map((c) => `b.${c}`).join(', ')}) IS DISTINCT FROM (${FACET_COLUMNS.map((c) => `r.${c}`).join(', ')})`,
+       WHERE b.id = r.id AND (${facets.columns('b')}) IS DISTINCT FROM (${facets.columns()})`,
       [facets.param()],
     );
   }

@@ -1,31 +1,19 @@
 import { expect } from 'chai';
-import type pg from 'pg';
-import { withCredentials } from '../../infra/kernel/db.ts';
 import { createLogger } from '../../infra/kernel/logger.ts';
 import { eventually } from '../../infra/testing/eventually.ts';
-import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
-import { createProjectorPool } from '../projectorPool.ts';
+import { useProjectorDatabase } from '../../infra/testing/projectorDatabase.ts';
 import { createViewRefresher } from './viewRefresher.ts';
 
 const logger = createLogger('test', 'silent');
 
 describe('view refresher: debounced after a batch, once per max delay during a backlog (real Postgres)', () => {
-  let db: TestDatabase;
-  let pool: pg.Pool;
-  before(async () => {
-    db = await createTestDatabase();
-    pool = createProjectorPool(withCredentials(db.url, 'openpolicy_projector', 'openpolicy_projector'));
-  });
-  after(async () => {
-    await pool.end();
-    await db.drop();
-  });
+  const t = useProjectorDatabase();
 
   /** A refresher with a 20 ms debounce that records each refresh's position and time. */
   const startRefresher = (maxDelayMs: number) => {
     const refreshed: { position: string; at: number }[] = [];
     const refresher = createViewRefresher({
-      pool,
+      pool: t.pool,
       logger,
       debounceMs: 20,
       maxDelayMs,

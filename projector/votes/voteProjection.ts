@@ -142,7 +142,6 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   const dirtyBills = new Set<string>();
 
   const ballotRemovals = { vote_id: [] as string[], voter: [] as string[] };
-  const dirtyVoters = new Set<string>();
 
   for (const [voteId, { meta, ballots, position }] of current) {
     const stored = state.votes.get(voteId);
@@ -157,16 +156,17 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
     // with-party flag of others; rewriting all ~430 rows and documents per ballot made it quadratic.
     const sameVote = stored !== undefined && stored.votedAtMs === atMs && stored.question === meta.question;
     const before = new Map((state.ballots.get(voteId) ?? []).map((b) => [b.voter, b]));
+    /** A stored ballot's row is deleted and its counters taken back (it changed, or left the vote). */
+    const takeBack = (old: StoredBallot) => {
+      add(meta.jurisdiction, old, -1);
+      ballotRemovals.vote_id.push(voteId);
+      ballotRemovals.voter.push(old.voter);
+    };
     for (const b of tallied) {
       const old = before.get(b.voter);
       before.delete(b.voter);
       if (sameVote && old && sameBallot(old, b)) continue;
-      if (old) {
-        add(meta.jurisdiction, old, -1);
-        ballotRemovals.vote_id.push(voteId);
-        ballotRemovals.voter.push(b.voter);
-      }
-      dirtyVoters.add(b.voter);
+      if (old) takeBack(old);
       add(meta.jurisdiction, b, 1);
       const seen = latest.get(b.voter);
       if (!seen || isLater(atMs, voteId, seen)) {
@@ -183,12 +183,7 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       ballotColumns.voted_at.push(meta.date);
     }
     // Ballots no longer in the vote (a complete roll replacing an earlier one).
-    for (const old of before.values()) {
-      add(meta.jurisdiction, old, -1);
-      ballotRemovals.vote_id.push(voteId);
-      ballotRemovals.voter.push(old.voter);
-      dirtyVoters.add(old.voter);
-    }
+    for (const old of before.values()) takeBack(old);
     const doc = toDoc(document);
     docs.push([
       voteId,
@@ -304,5 +299,6 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       ),
     );
   }
-  return { statements, dirtyBills, dirtyVoters, votes: voteIds };
+  // Every voter whose ballot was written, changed or removed has counters here, and no one else.
+  return { statements, dirtyBills, dirtyVoters: new Set(deltas.keys()), votes: voteIds };
 };

@@ -1,4 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { SECONDS_BUCKETS } from '../../infra/kernel/metricBuckets.ts';
 import type { Freshness } from '../cache/freshness.ts';
 import type { CacheEvents, ReadCache } from '../cache/readCache.ts';
 import { createFastHistogram } from './fastHistogram.ts';
@@ -19,7 +20,6 @@ export type MetricsSources = {
   now?: () => number;
 };
 
-const SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 const BYTES = [128, 512, 2_048, 8_192, 32_768, 131_072, 524_288, 2_097_152];
 
 /**
@@ -38,7 +38,7 @@ export const createQueryMetrics = () => {
     name: 'openpolicy_http_request_duration_seconds',
     help: 'Time to the last byte of the response, per express route path and status',
     labelNames: ['method', 'route', 'status'] as const,
-    buckets: SECONDS,
+    buckets: SECONDS_BUCKETS,
     registers,
   });
   const responseSize = createFastHistogram({
