@@ -147,12 +147,22 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
   let running = true;
   const leadership = o.leaderLock === false ? null : createLeadership(o.pool, o.logger, () => wakeup.wake());
   const members = createMemberRenderer({ pool: o.pool, logger: o.logger });
-  type Row = { position: number; envelope: unknown };
+  type Row = {
+    position: number;
+    eventId: string;
+    streamId: string;
+    type: string;
+    schemaVersion: number;
+    data: unknown;
+    metadata: unknown;
+  };
+  // The columns as they are, the envelope put together here: building it in SQL (jsonb_build_object) made Postgres
+  // copy every event's data into a new value before sending it, a large share of the read's time in Postgres.
   const readRows = async (from: number) =>
     (
       await o.pool.query<Row>(
-        `SELECT position, jsonb_build_object('eventId', event_id, 'streamId', stream_id, 'type', type,
-                  'schemaVersion', schema_version, 'data', data, 'metadata', metadata) AS envelope
+        `SELECT position, event_id AS "eventId", stream_id AS "streamId", type, schema_version AS "schemaVersion",
+                data, metadata
          FROM events.log WHERE position >= $1 ORDER BY position LIMIT $2`,
         [from, o.batchSize],
       )
@@ -189,10 +199,10 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
           }
           // The lock's connection went away while we read: another instance may be leader by now.
           if (leadership?.lost) continue;
-          const raws: RawEvent[] = rows.map((r) => ({
-            offset: r.position,
-            position: String(r.position),
-            payload: r.envelope,
+          const raws: RawEvent[] = rows.map(({ position, ...envelope }) => ({
+            offset: position,
+            position: String(position),
+            payload: envelope,
           }));
           // A full batch: read the next one while this one is applied (its rows arrive and are parsed meanwhile).
           if (rows.length === o.batchSize) {
