@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import { inTransaction } from '../../infra/kernel/db.ts';
 import { CHANGES_CHANNEL, NOTIFY_LIMIT, PROJECTION_LOCK, SWITCH_LOCK } from '../runner/applyBatch.ts';
+import { deferredIndexes, MAX_INDEX_DEFER_MS, restoreDeferredIndexes } from '../votes/ballotIndexes.ts';
 import { memberQueueEmpty } from './queueMembers.ts';
 import { renderMembers } from './renderMembers.ts';
 
@@ -15,11 +16,25 @@ const MAX_KICK_DELAY_MS = 1_000;
  * the queue is empty afterwards, every member document is as fresh as the votes, and the members' freshness
  * row says so. Returns the keys rendered (for the change notification) and whether more remain.
  */
-export const drainMemberQueue = async (client: pg.ClientBase, limit = DRAIN_LIMIT) => {
-  // Nothing queued: no lock, no write (a batch that queues nothing moves the members' freshness itself).
-  if (await memberQueueEmpty(client)) return { keys: [] as string[], more: false };
+export const drainMemberQueue = async (
+  client: pg.ClientBase,
+  o: { limit?: number; backlog?: boolean } = {},
+) => {
+  const limit = o.limit ?? DRAIN_LIMIT;
+  // Nothing queued and no index to build: no lock, no write (a batch that queues nothing moves the members'
+  // freshness itself).
+  if ((await memberQueueEmpty(client)) && (await deferredIndexes(client)).n === 0)
+    return { keys: [] as string[], more: false };
   // Batches and drains take the projection lock in turn: a render reads counters a batch may be changing.
   await client.query('SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))', [PROJECTION_LOCK]);
+  // A first load deferred the ballots' voter indexes (ballotIndexes.ts), which renders read by. While its backlog
+  // lasts, renders wait for its end (up to MAX_INDEX_DEFER_MS); then the indexes are built, once, and renders go on.
+  const deferred = await deferredIndexes(client);
+  if (deferred.n > 0) {
+    if (o.backlog && deferred.ms < MAX_INDEX_DEFER_MS) return { keys: [] as string[], more: false };
+    await restoreDeferredIndexes(client);
+    if (await memberQueueEmpty(client)) return { keys: [] as string[], more: false };
+  }
   const taken = await client.query<{ key: string; position: string; queued_at: Date }>(
     `DELETE FROM member_dirty WHERE key IN (SELECT key FROM member_dirty ORDER BY queued_at, key LIMIT $1)
      RETURNING key, position, queued_at`,
@@ -88,6 +103,9 @@ export const createMemberRenderer = (o: {
   let failures = 0;
   let lastRenderMs = 0;
 
+  // Whether the source said more of the log is waiting (defer) rather than that it caught up (kick).
+  let backlog = false;
+
   const drainAll = async () => {
     const started = performance.now();
     let rendered = 0;
@@ -95,7 +113,7 @@ export const createMemberRenderer = (o: {
       const r = await inTransaction(o.pool, async (client) => {
         // A rebuild's schema switch waits for the drain, as it does for a batch.
         await client.query('SELECT pg_advisory_xact_lock_shared($1)', [SWITCH_LOCK]);
-        return drainMemberQueue(client);
+        return drainMemberQueue(client, { backlog });
       });
       if (r.keys.length) o.onDrain?.({ members: r.keys.length });
       rendered += r.keys.length;
@@ -147,6 +165,7 @@ export const createMemberRenderer = (o: {
      * the votes. Member documents stay within a few hundred ms of the votes.
      */
     kick() {
+      backlog = false;
       schedule(Math.min(maxDeferMs, Math.max(delayMs, Math.min(MAX_KICK_DELAY_MS, 2 * lastRenderMs))));
     },
     /**
@@ -154,6 +173,7 @@ export const createMemberRenderer = (o: {
      * batch's, at the latest after `maxDeferMs` (the keys are already in rm.member_dirty, so nothing is lost).
      */
     defer() {
+      backlog = true;
       schedule(maxDeferMs);
     },
     /** Stops after rendering what is queued (unless Postgres is failing: the next start renders it then). */

@@ -15,13 +15,17 @@ export const createShadowSchema = async (client: pg.ClientBase, source: string, 
   const [src, dst] = [ident(source), ident(target)];
   await client.query(`DROP SCHEMA IF EXISTS ${dst} CASCADE`);
   await client.query(`CREATE SCHEMA ${dst}`);
-  const tables = await client.query<{ name: string; reloptions: string[] | null }>(
-    `SELECT c.relname AS name, c.reloptions FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  const tables = await client.query<{ name: string; reloptions: string[] | null; owner: string }>(
+    `SELECT c.relname AS name, c.reloptions, pg_get_userbyid(c.relowner) AS owner
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE n.nspname = $1 AND c.relkind = 'r' ORDER BY c.relname`,
     [src],
   );
-  for (const { name, reloptions } of tables.rows) {
+  const me = (await client.query<{ me: string }>('SELECT current_user AS me')).rows[0]!.me;
+  for (const { name, reloptions, owner } of tables.rows) {
     await client.query(`CREATE TABLE ${dst}.${ident(name)} (LIKE ${src}.${ident(name)} INCLUDING ALL)`);
+    // The projector owns the tables it drops and builds indexes of (rm.ballots, sql/0011).
+    if (owner !== me) await client.query(`ALTER TABLE ${dst}.${ident(name)} OWNER TO ${ident(owner)}`);
     // LIKE copies columns' storage but not the table's options (toast_tuple_target, fillfactor...).
     const options = (reloptions ?? []).map((o) => {
       if (!RELOPTION.test(o)) throw new Error(`unexpected table option ${o}`);
@@ -52,6 +56,8 @@ export const createShadowSchema = async (client: pg.ClientBase, source: string, 
     await client.query(`ALTER MATERIALIZED VIEW ${dst}.${ident(v.name)} OWNER TO ${ident(v.owner)}`);
   }
   await client.query(`GRANT USAGE ON SCHEMA ${dst} TO openpolicy_query, openpolicy_projector`);
+  // As on rm (sql/0011): the projector builds the ballots' indexes a first load deferred.
+  await client.query(`GRANT CREATE ON SCHEMA ${dst} TO openpolicy_projector`);
   await client.query(`GRANT SELECT ON ALL TABLES IN SCHEMA ${dst} TO openpolicy_query`);
   await client.query(
     `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${dst} TO openpolicy_projector`,

@@ -9,6 +9,7 @@ import { renderBills } from '../bills/renderBills.ts';
 import { evolveMembers } from '../members/memberProjection.ts';
 import { memberQueueEmpty, queueMembers } from '../members/queueMembers.ts';
 import type { Sql } from '../sql.ts';
+import { deferBallotIndexes } from '../votes/ballotIndexes.ts';
 import { evolveVotes, type StoredBallot, type StoredVote, type VoteState } from '../votes/voteProjection.ts';
 
 /** One event as a source delivers it: where it sits in the log, and its undecoded payload. */
@@ -124,6 +125,11 @@ export const projectEvents = async (
       }
     }
   }
+  // A first load into an empty ballots table builds the voter indexes once, when the projector has caught up.
+  await deferBallotIndexes(
+    client,
+    votes.reduce((n, e) => n + e.data.ballots.length, 0),
+  );
   const m = evolveMembers(members, position);
   const b = evolveBills(bills);
   const v = votes.length
