@@ -12,8 +12,14 @@ import type { Sql } from '../sql.ts';
 import { deferBallotIndexes } from '../votes/ballotIndexes.ts';
 import { evolveVotes, type StoredBallot, type StoredVote, type VoteState } from '../votes/voteProjection.ts';
 
-/** One event as a source delivers it: where it sits in the log, and its undecoded payload. */
-export type RawEvent = Readonly<{ offset: number; position: string; payload: unknown }>;
+/** An event's payload upcast and validated, or why it is not a valid event (a poison event). */
+type Decoded = Readonly<{ event: LoggedEvent } | { error: string }>;
+
+/**
+ * One event as a source delivers it: where it sits in the log, its undecoded payload, and, when the source decoded
+ * it ahead (`decodeAhead`), the result.
+ */
+export type RawEvent = Readonly<{ offset: number; position: string; payload: unknown; decoded?: Decoded }>;
 
 /** Which checkpoint a batch advances: a consumer name, a log (`postgres` or a Kafka topic) and a partition. */
 export type Cursor = Readonly<{ consumer: string; source: string; partition: number }>;
@@ -51,15 +57,28 @@ export const NOTIFY_LIMIT = 7_500;
 
 type DeadLetter = { raw: RawEvent; reason: string };
 
+const decodeOne = (raw: RawEvent): Decoded => {
+  try {
+    return { event: { ...upcast(raw.payload), position: raw.position } };
+  } catch (err) {
+    return { error: (err as Error).message.slice(0, 4_000) };
+  }
+};
+
+/**
+ * Validates events before their batch is applied: a source that reads the next batch while one is applied decodes
+ * it then, while this process mostly waits for Postgres, instead of at the start of its own batch.
+ */
+export const decodeAhead = (raws: readonly RawEvent[]): RawEvent[] =>
+  raws.map((raw) => ({ ...raw, decoded: raw.decoded ?? decodeOne(raw) }));
+
 const decode = (raws: readonly RawEvent[]) => {
   const events: LoggedEvent[] = [];
   const dead: DeadLetter[] = [];
   for (const raw of raws) {
-    try {
-      events.push({ ...upcast(raw.payload), position: raw.position });
-    } catch (err) {
-      dead.push({ raw, reason: (err as Error).message.slice(0, 4_000) });
-    }
+    const d = raw.decoded ?? decodeOne(raw);
+    if ('event' in d) events.push(d.event);
+    else dead.push({ raw, reason: d.error });
   }
   return { events, dead };
 };
@@ -87,6 +106,36 @@ const loadVoteState = async (client: pg.ClientBase, voteIds: string[]): Promise<
     votes.set(r.id, { billId: r.bill_id, votedAtMs: r.voted_at.getTime(), question: r.question });
   }
   return { ballots, votes };
+};
+
+/** Ballots per chunk of a batch's roll calls (about 23 House roll calls). */
+const VOTE_CHUNK_BALLOTS = 10_000;
+
+/** The events in chunks of about `ballots` ballots, every event of one roll call in the same chunk, in order. */
+export const wholeVoteChunks = <E extends { data: { voteId: string; ballots: readonly unknown[] } }>(
+  events: readonly E[],
+  ballots: number,
+): E[][] => {
+  const byVote = new Map<string, E[]>();
+  for (const e of events) {
+    const list = byVote.get(e.data.voteId);
+    if (list) list.push(e);
+    else byVote.set(e.data.voteId, [e]);
+  }
+  const chunks: E[][] = [];
+  let chunk: E[] = [];
+  let size = 0;
+  for (const list of byVote.values()) {
+    chunk.push(...list);
+    size += list.reduce((n, e) => n + e.data.ballots.length, 0);
+    if (size >= ballots) {
+      chunks.push(chunk);
+      chunk = [];
+      size = 0;
+    }
+  }
+  if (chunk.length) chunks.push(chunk);
+  return chunks;
 };
 
 const run = async (client: pg.ClientBase, statements: readonly Sql[]) => {
@@ -130,18 +179,33 @@ export const projectEvents = async (
     client,
     votes.reduce((n, e) => n + e.data.ballots.length, 0),
   );
+  const state = votes.length
+    ? await loadVoteState(client, [...new Set(votes.map((e) => e.data.voteId))])
+    : null;
   const m = evolveMembers(members, position);
   const b = evolveBills(bills);
-  const v = votes.length
-    ? evolveVotes(votes, await loadVoteState(client, [...new Set(votes.map((e) => e.data.voteId))]))
-    : { statements: [], dirtyBills: new Set<string>(), dirtyVoters: new Set<string>(), votes: [] };
-  await run(client, [...m.statements, ...b.statements, ...v.statements]);
+  await run(client, [...m.statements, ...b.statements]);
+  // Roll calls in chunks of whole roll calls, each chunk's statements sent before the next chunk is projected: this
+  // process projects a chunk while Postgres writes the one before (the ballots insert first), instead of the two
+  // taking turns over the whole batch. The same events as consecutive batches would give the same rows: counters
+  // add up and the "latest" columns do not depend on order (voteProjection.ts).
+  const dirtyBills = new Set(b.dirtyBills);
+  const dirtyMembers = new Set(m.dirtyMembers);
+  const changedVotes: ReturnType<typeof evolveVotes>['votes'] = [];
+  let writing: Promise<void> = Promise.resolve();
+  for (const chunk of wholeVoteChunks(votes, VOTE_CHUNK_BALLOTS)) {
+    const v = evolveVotes(chunk, state!);
+    await writing;
+    writing = run(client, v.statements);
+    for (const id of v.dirtyBills) dirtyBills.add(id);
+    for (const key of v.dirtyVoters) dirtyMembers.add(key);
+    changedVotes.push(...v.votes);
+  }
+  await writing;
 
-  const dirtyBills = [...new Set([...b.dirtyBills, ...v.dirtyBills])];
-  const dirtyMembers = [...new Set([...m.dirtyMembers, ...v.dirtyVoters])];
-  await renderBills(client, dirtyBills, position);
-  await queueMembers(client, dirtyMembers, position);
-  return { votes: v.votes, dirtyBills, dirtyMembers };
+  await renderBills(client, [...dirtyBills], position);
+  await queueMembers(client, [...dirtyMembers], position);
+  return { votes: changedVotes, dirtyBills: [...dirtyBills], dirtyMembers: [...dirtyMembers] };
 };
 
 /**

@@ -3,7 +3,7 @@ import pgListen from 'pg-listen';
 import type { Logger } from 'pino';
 import { EVENTS_CHANNEL } from '../../command/log/eventLog.ts';
 import { createMemberRenderer } from '../members/memberQueue.ts';
-import { type Cursor, type RawEvent, StaleBatch } from '../runner/applyBatch.ts';
+import { type Cursor, decodeAhead, type RawEvent, StaleBatch } from '../runner/applyBatch.ts';
 import { isTransient, processBatch, readCheckpoint } from '../runner/processBatch.ts';
 import { createWakeup } from './wakeup.ts';
 
@@ -158,7 +158,7 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
   };
   // The columns as they are, the envelope put together here: building it in SQL (jsonb_build_object) made Postgres
   // copy every event's data into a new value before sending it, a large share of the read's time in Postgres.
-  const readRows = async (from: number) =>
+  const readRaws = async (from: number): Promise<RawEvent[]> =>
     (
       await o.pool.query<Row>(
         `SELECT position, event_id AS "eventId", stream_id AS "streamId", type, schema_version AS "schemaVersion",
@@ -166,11 +166,15 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
          FROM events.log WHERE position >= $1 ORDER BY position LIMIT $2`,
         [from, o.batchSize],
       )
-    ).rows;
+    ).rows.map(({ position, ...envelope }) => ({
+      offset: position,
+      position: String(position),
+      payload: envelope,
+    }));
   const loop = (async () => {
     let failures = 0;
     let deferred = false;
-    let prefetched: { from: number; rows: Promise<Row[] | null> } | null = null;
+    let prefetched: { from: number; raws: Promise<RawEvent[] | null> } | null = null;
     try {
       while (running) {
         try {
@@ -183,11 +187,11 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
           const next = stored ?? 1;
           // The log is append-only and positions become visible in order, so rows read ahead from `next` are
           // what a read now would return, unless more arrived since a short read (then read again).
-          const ahead: Row[] | null = prefetched?.from === next ? await prefetched.rows : null;
+          const ahead: RawEvent[] | null = prefetched?.from === next ? await prefetched.raws : null;
           prefetched = null;
-          const rows: Row[] = ahead?.length === o.batchSize ? ahead : await readRows(next);
+          const raws: RawEvent[] = ahead?.length === o.batchSize ? ahead : await readRaws(next);
           failures = 0;
-          if (rows.length === 0) {
+          if (raws.length === 0) {
             // Caught up after a full batch: its members and views were deferred; render and refresh them now.
             if (deferred) {
               members.kick();
@@ -199,19 +203,15 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
           }
           // The lock's connection went away while we read: another instance may be leader by now.
           if (leadership?.lost) continue;
-          const raws: RawEvent[] = rows.map(({ position, ...envelope }) => ({
-            offset: position,
-            position: String(position),
-            payload: envelope,
-          }));
-          // A full batch: read the next one while this one is applied (its rows arrive and are parsed meanwhile).
-          if (rows.length === o.batchSize) {
-            const from: number = rows.at(-1)!.position + 1;
-            prefetched = { from, rows: readRows(from).catch(() => null) };
+          // A full batch: read the next one while this one is applied (its rows arrive, are parsed and validated
+          // meanwhile, while this batch waits for Postgres).
+          if (raws.length === o.batchSize) {
+            const from: number = raws.at(-1)!.offset + 1;
+            prefetched = { from, raws: readRaws(from).then(decodeAhead, () => null) };
           }
           const result = await processBatch(o.pool, cursor, raws, stored);
           // A full batch means more of the log is probably waiting (a bulk load): its batches share a render.
-          deferred = rows.length === o.batchSize;
+          deferred = raws.length === o.batchSize;
           if (deferred) members.defer();
           else members.kick();
           o.onBatch?.({ ...result, position: raws.at(-1)!.position, behind: deferred });
