@@ -1,7 +1,7 @@
 import { memberAlias } from '../../command/contract/ids.ts';
 import type { Ballot, PositionClass, VoteRecorded } from '../../command/vote/vote.ts';
 import { toDoc } from '../document.ts';
-import { jsonRows, type Sql, sql } from '../sql.ts';
+import { delimitedColumns, jsonRows, SPLIT, type Sql, sql } from '../sql.ts';
 import { type KeyedBallot, type VoteMeta, voteDocument } from './voteDocument.ts';
 
 export type StoredBallot = KeyedBallot & { withParty: boolean | null };
@@ -110,8 +110,8 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
         sign,
       );
   };
-  // Ballots go as one array per column through unnest: their texts are short, and Postgres reads arrays about
-  // twice as fast as json_to_recordset (which builds a field table per object; 200k ballots: 0.6 s vs 1.2-1.8 s).
+  // Ballots go as one column each through unnest (delimited texts, or arrays when a text holds a separator):
+  // Postgres reads columns about twice as fast as json_to_recordset (which builds a field table per object).
   const ballotColumns = {
     vote_id: [] as string[],
     voter: [] as string[],
@@ -216,13 +216,24 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
     );
   }
   if (ballotColumns.voter.length) {
+    const insert = `INSERT INTO ballots (vote_id, voter, name, region, position, position_class, party, with_party,
+                                         voted_at)`;
+    const columns = Object.values(ballotColumns);
+    const split = delimitedColumns(columns);
     statements.push(
-      sql(
-        `INSERT INTO ballots (vote_id, voter, name, region, position, position_class, party, with_party, voted_at)
-         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                              $8::boolean[], $9::timestamptz[])`,
-        Object.values(ballotColumns),
-      ),
+      split
+        ? sql(
+            `${insert} SELECT * FROM unnest(string_to_array($1, ${SPLIT}), string_to_array($2, ${SPLIT}),
+               string_to_array($3, ${SPLIT}), string_to_array($4, ${SPLIT}), string_to_array($5, ${SPLIT}),
+               string_to_array($6, ${SPLIT}), string_to_array($7, ${SPLIT}),
+               string_to_array($8, ${SPLIT})::boolean[], string_to_array($9, ${SPLIT})::timestamptz[])`,
+            split,
+          )
+        : sql(
+            `${insert} SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                            $7::text[], $8::boolean[], $9::timestamptz[])`,
+            columns,
+          ),
     );
   }
   statements.push(

@@ -33,9 +33,18 @@ const BALLOT_COLUMNS = [
   'with_party',
   'voted_at',
 ];
-/** The ballot rows of the INSERT INTO ballots statement, whose parameters are one array per column (unnest). */
+/**
+ * The ballot rows of the INSERT INTO ballots statement, whose parameters are one column each: a delimited text
+ * (split by string_to_array: unit separator between values, record separator for null) or an array.
+ */
 const ballotRowsOf = (s: Sql): Record<string, unknown>[] => {
-  const columns = s.values as unknown[][];
+  const columns = (s.values as (string | unknown[])[]).map((v, j) =>
+    Array.isArray(v)
+      ? v
+      : v
+          .split('\u001f')
+          .map((x) => (x === '\u001e' ? null : BALLOT_COLUMNS[j] === 'with_party' ? x === 't' : x)),
+  );
   return columns[0]!.map((_, i) => Object.fromEntries(BALLOT_COLUMNS.map((c, j) => [c, columns[j]![i]])));
 };
 
