@@ -45,7 +45,10 @@ export const runKafkaSource = async (o: KafkaSourceOptions) => {
     const consumer = o.kafka.consumer({
       groupId: o.groupId,
       allowAutoTopicCreation: false,
-      maxBytesPerPartition: 8 << 20,
+      // Fetches large enough for a batch of hundreds of roll calls (one is ~70 KB): with kafkajs's default 10 MB
+      // per fetch a bulk load came in batches of ~100, each paying its own bill renders and member queueing.
+      maxBytesPerPartition: 32 << 20,
+      maxBytes: 64 << 20,
       ...(o.sessionTimeoutMs
         ? {
             sessionTimeout: o.sessionTimeoutMs,
