@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { SECONDS_BUCKETS } from '../infra/kernel/metricBuckets.ts';
+import { requestLabels } from '../infra/kernel/requestLabels.ts';
 import type { EventEnvelope } from './contract/events.ts';
 import type { Appended } from './log/eventLog.ts';
 import type { AppendGroup } from './log/groupCommit.ts';
@@ -49,17 +50,10 @@ export const createCommandMetrics = () => {
     registers,
   });
 
-  /** Times each request; the route label is express's route path (never the raw URL, which has ids). */
+  /** Times each request, labelled as the query service labels its own (`requestLabels`). */
   const middleware: RequestHandler = (req, res, next) => {
     const end = requestDuration.startTimer();
-    res.once('finish', () => {
-      const path = req.route?.path;
-      end({
-        method: req.method,
-        route: typeof path === 'string' ? `${req.baseUrl}${path}` : 'unmatched',
-        status: String(res.statusCode),
-      });
-    });
+    res.once('finish', () => end(requestLabels(req, res)));
     next();
   };
 
