@@ -30,3 +30,43 @@ describe('Command: strings the event log cannot store', () => {
     expect(Command.safeParse(h49((c) => (c.data.question = 'C:\\u0000 and \\ud800'))).success).to.equal(true);
   });
 });
+
+describe('Command: dates the event log cannot store', () => {
+  const withDate = (date: string) => Command.safeParse(h49((c) => (c.data.date = date)));
+
+  it('refuses a day, hour, minute or offset that does not exist, naming the field', () => {
+    for (const date of [
+      '2021-02-30T02:01:00-05:00',
+      '2021-02-29',
+      '2100-02-29T10:00:00Z',
+      '2021-04-31T10:00:00Z',
+      '2021-13-01T10:00:00Z',
+      '2021-00-10T10:00:00Z',
+      '0000-01-01T10:00:00Z',
+      '2021-01-01T24:00:00Z',
+      '2021-01-01T10:60:00Z',
+      '2021-01-01T10:00:61Z',
+      '2021-01-01T10:00:00+16:00',
+    ]) {
+      const r = withDate(date);
+      expect(r.success, date).to.equal(false);
+      expect(
+        r.error!.issues.map((i) => i.path.join('.')),
+        date,
+      ).to.deep.equal(['data.date']);
+    }
+  });
+
+  it('accepts leap days, a leap second and the real file dates', () => {
+    for (const date of [
+      '2024-02-29T10:00:00-05:00',
+      '2000-02-29',
+      '2016-12-31T23:59:60Z',
+      '2021-01-03T13:24:00-0500',
+      '2021-12-31T23:59:59.999+14:00',
+    ]) {
+      expect(withDate(date).success, date).to.equal(true);
+    }
+    expect(Command.safeParse(h49(() => undefined)).success).to.equal(true);
+  });
+});

@@ -13,13 +13,38 @@ export const optionalText = (max = 2_000) =>
     .nullish()
     .transform((v) => v || null);
 
-/** ISO-8601 date (2021-01-03) or date-time with offset (2021-01-03T13:24:00-05:00). */
-export const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO-8601 date (YYYY-MM-DD)');
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|([+-])(\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * Whether a date or date-time that has the ISO-8601 shape names a real instant: a day that exists in its month
+ * (2021-02-30 does not), hours below 24, minutes below 60, seconds up to a leap second, an offset within ±15:59.
+ * The shape alone let an impossible date through the command side, and the projector then dead-lettered the
+ * whole roll call (Postgres refuses it) after the client had its 202.
+ */
+const realCalendar = (value: string) => {
+  const m = DATE_TIME.exec(value);
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > days) return false;
+  const [hour, minute, second] = [m[4], m[5], m[6]].map((v) => (v === undefined ? 0 : Number(v)));
+  if (hour! > 23 || minute! > 59 || second! > 60) return false;
+  return m[9] === undefined || (Number(m[9]) <= 15 && Number(m[10]) <= 59);
+};
+
+/** ISO-8601 date (2021-01-03) or date-time with offset (2021-01-03T13:24:00-05:00), of a day that exists. */
+export const IsoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected an ISO-8601 date (YYYY-MM-DD)')
+  .refine(realCalendar, 'not a date that exists (month, day)');
 export const IsoDateTime = z
   .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/,
-    'expected an ISO-8601 date or date-time',
+  .regex(DATE_TIME, 'expected an ISO-8601 date or date-time')
+  .refine(
+    realCalendar,
+    'not a date and time that exist (month, day, hour, minute, second or offset out of range)',
   );
 
 /** A roll call's number within its chamber and year (US) or session (Canada). */
