@@ -42,7 +42,13 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
     nay_total: 'int',
   });
   const searchRows: BillSearchRow[] = [];
+  // A stub whose last roll call moved to another bill is removed, as if it had never been seen.
+  const gone: string[] = [];
   for (const r of rows) {
+    if (r.data === null && r.votes.length === 0) {
+      gone.push(r.id);
+      continue;
+    }
     const stubTitle = r.votes.find((v) => v.billTitle)?.billTitle ?? null;
     const votes = r.votes.map(({ billTitle: _t, ...v }) => v);
     const { document, listItem, latestActionDate } = billDocument(r.id, r.data, votes, stubTitle);
@@ -77,6 +83,8 @@ export const renderBills = async (client: pg.ClientBase, ids: readonly string[],
       totals.nay,
     ]);
   }
+  if (gone.length) await client.query('DELETE FROM bills WHERE id = ANY($1::text[]) AND stub', [gone]);
+  if (rowsOut.length === 0) return;
   await client.query(
     `INSERT INTO bills (id, jurisdiction, session, status, introduced_date, latest_action_date, vote_count, stub,
                            list_item, body, etag, position, origin_chamber, policy_area, subjects, sponsor_id, became_law,

@@ -26,13 +26,14 @@ export type MemberInputs = Readonly<{
   lastSeen: LastSeen;
 }>;
 
-type StatRow = VoterStats & {
+type StatRow = VoterStats & { voter: string };
+type NewestRow = {
   voter: string;
-  last_voted_at: Date | null;
-  last_vote_id: string | null;
-  last_name: string | null;
-  last_party: string | null;
-  last_region: string | null;
+  voted_at: Date;
+  vote_id: string;
+  name: string;
+  party: string | null;
+  region: string | null;
 };
 
 /**
@@ -63,8 +64,11 @@ export const loadMemberInputs = async (
   for (const r of aliasRows.rows) aliases.get(r.member_id)?.add(r.alias);
   const allAliases = [...new Set([...aliases.values()].flatMap((s) => [...s]))];
 
-  const [statRows, dissentRows] = await Promise.all([
-    client.query<StatRow>('SELECT * FROM voter_stats WHERE voter = ANY($1::text[])', [allAliases]),
+  const [statRows, dissentRows, newestRows] = await Promise.all([
+    client.query<StatRow>(
+      `SELECT voter, ${COUNTERS.join(', ')} FROM voter_stats WHERE voter = ANY($1::text[])`,
+      [allAliases],
+    ),
     client.query<{
       voter: string;
       vote_id: string;
@@ -83,8 +87,18 @@ export const loadMemberInputs = async (
        JOIN votes v ON v.id = d.vote_id`,
       [allAliases, RECENT_DISSENTS],
     ),
+    // The name, party and state of each voter's newest ballot (date, then vote id), from the voter index: read
+    // from the ballots themselves, it follows corrections and removals of that ballot whatever the batching.
+    client.query<NewestRow>(
+      `SELECT n.voter, n.voted_at, n.vote_id, n.name, n.party, n.region
+       FROM unnest($1::text[]) AS k(voter)
+       CROSS JOIN LATERAL (SELECT b.voter, b.voted_at, b.vote_id, b.name, b.party, b.region FROM ballots b
+                           WHERE b.voter = k.voter ORDER BY b.voted_at DESC, b.vote_id DESC LIMIT 1) n`,
+      [allAliases],
+    ),
   ]);
   const statsByVoter = new Map(statRows.rows.map((r) => [r.voter, r]));
+  const newestByVoter = new Map(newestRows.rows.map((r) => [r.voter, r]));
   const dissentsByVoter = new Map<string, Dissent[]>();
   for (const r of dissentRows.rows) {
     const list = dissentsByVoter.get(r.voter) ?? [];
@@ -105,13 +119,10 @@ export const loadMemberInputs = async (
     const stats = rows.length
       ? (Object.fromEntries(COUNTERS.map((c) => [c, rows.reduce((s, r) => s + r[c], 0)])) as VoterStats)
       : null;
-    const last = rows
-      .filter((r) => r.last_voted_at !== null)
-      .sort(
-        (a, b) =>
-          b.last_voted_at!.getTime() - a.last_voted_at!.getTime() ||
-          (b.last_vote_id! > a.last_vote_id! ? 1 : -1),
-      )[0];
+    const last = mine
+      .map((a) => newestByVoter.get(a))
+      .filter((r): r is NewestRow => r !== undefined)
+      .sort((a, b) => b.voted_at.getTime() - a.voted_at.getTime() || (b.vote_id > a.vote_id ? 1 : -1))[0];
     const dissents = mine
       .flatMap((a) => dissentsByVoter.get(a) ?? [])
       .sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : a.voteId < b.voteId ? 1 : -1))
@@ -122,7 +133,7 @@ export const loadMemberInputs = async (
       aliases: mine,
       stats,
       dissents,
-      lastSeen: last ? { name: last.last_name!, party: last.last_party, region: last.last_region } : null,
+      lastSeen: last ? { name: last.name, party: last.party, region: last.region } : null,
     };
   });
 };

@@ -42,15 +42,6 @@ const contribute = (acc: Stat, cls: PositionClass, withParty: boolean | null, si
   else if (withParty === false) acc[AGAINST_PARTY]! += sign;
 };
 
-type Latest = {
-  atMs: number;
-  at: string;
-  voteId: string;
-  name: string;
-  party: string | null;
-  region: string | null;
-};
-
 const sameBallot = (a: StoredBallot, b: StoredBallot) =>
   a.name === b.name &&
   a.region === b.region &&
@@ -58,9 +49,6 @@ const sameBallot = (a: StoredBallot, b: StoredBallot) =>
   a.positionClass === b.positionClass &&
   a.party === b.party &&
   a.withParty === b.withParty;
-
-const isLater = (atMs: number, voteId: string, than: Latest) =>
-  atMs > than.atMs || (atMs === than.atMs && voteId > than.voteId);
 
 export const voterKey = (jurisdiction: VoteMeta['jurisdiction'], b: Ballot) =>
   memberAlias(jurisdiction, b.voter);
@@ -86,7 +74,6 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
 
   const deltas = new Map<string, Stat>();
   const partyDeltas = new Map<string, Stat>();
-  const latest = new Map<string, Latest>();
   const counters = (into: Map<string, Stat>, key: string) => {
     let acc = into.get(key);
     if (!acc) {
@@ -168,10 +155,6 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       if (sameVote && old && sameBallot(old, b)) continue;
       if (old) takeBack(old);
       add(meta.jurisdiction, b, 1);
-      const seen = latest.get(b.voter);
-      if (!seen || isLater(atMs, voteId, seen)) {
-        latest.set(b.voter, { atMs, at: meta.date, voteId, name: b.name, party: b.party, region: b.region });
-      }
       ballotColumns.vote_id.push(voteId);
       ballotColumns.voter.push(b.voter);
       ballotColumns.name.push(b.name);
@@ -204,7 +187,7 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   }
 
   const voteIds = [...current.keys()];
-  const changed = [...deltas.entries()].filter(([voter, d]) => latest.has(voter) || d.some((v) => v !== 0));
+  const changed = [...deltas.entries()].filter(([, d]) => d.some((v) => v !== 0));
   const statements: Sql[] = [];
   if (ballotRemovals.voter.length) {
     statements.push(
@@ -249,45 +232,25 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
     ),
   );
   if (changed.length) {
-    const stats = jsonRows({
-      voter: 'text',
-      ...Object.fromEntries(STAT_COLUMNS.map((c) => [c, 'int'])),
-      last_voted_at: 'timestamptz',
-      last_vote_id: 'text',
-      last_name: 'text',
-      last_party: 'text',
-      last_region: 'text',
-    });
-    for (const [voter, d] of changed) {
-      const l = latest.get(voter);
-      stats.push([
-        voter,
-        ...d,
-        l?.at ?? null,
-        l?.voteId ?? null,
-        l?.name ?? null,
-        l?.party ?? null,
-        l?.region ?? null,
-      ]);
-    }
-    // Counters add up; the "latest ballot" columns keep whichever ballot is later (date, then vote id), so the
-    // result does not depend on the order events arrive in.
-    const later = `(EXCLUDED.last_voted_at, EXCLUDED.last_vote_id) > (voter_stats.last_voted_at, voter_stats.last_vote_id)
-                   OR voter_stats.last_voted_at IS NULL`;
+    const stats = jsonRows({ voter: 'text', ...Object.fromEntries(STAT_COLUMNS.map((c) => [c, 'int'])) });
+    for (const [voter, d] of changed) stats.push([voter, ...d]);
+    // Counters add up, whatever order the events arrive in. A voter whose last ballot was taken back (a complete
+    // roll without them) has no row, as if the ballot had never been seen: the same as the one-batch outcome.
+    // What the voter's document shows of their newest ballot (name, party, state) is read from the ballots
+    // themselves when it is rendered, so a correction of the same roll call reaches it too.
     statements.push(
       sql(
         `INSERT INTO voter_stats (${stats.names()})
          SELECT ${stats.columns()} FROM ${stats.source(1)}
-         ON CONFLICT (voter) DO UPDATE SET ${STAT_COLUMNS.map((c) => `${c} = voter_stats.${c} + EXCLUDED.${c}`).join(', ')},
-           ${['last_voted_at', 'last_vote_id', 'last_name', 'last_party', 'last_region']
-             .map(
-               (c) =>
-                 `${c} = CASE WHEN EXCLUDED.last_voted_at IS NOT NULL AND (${later}) THEN EXCLUDED.${c} ELSE voter_stats.${c} END`,
-             )
-             .join(', ')}`,
+         ON CONFLICT (voter) DO UPDATE SET ${STAT_COLUMNS.map((c) => `${c} = voter_stats.${c} + EXCLUDED.${c}`).join(', ')}`,
         [stats.param()],
       ),
     );
+    const emptied = changed.filter(([, d]) => d[BALLOTS]! < 0).map(([voter]) => voter);
+    if (emptied.length)
+      statements.push(
+        sql('DELETE FROM voter_stats WHERE voter = ANY($1::text[]) AND ballots = 0', [emptied]),
+      );
   }
   const partyChanged = [...partyDeltas.entries()].filter(
     ([, d]) => d[BALLOTS] || d[WITH_PARTY] || d[AGAINST_PARTY],
@@ -309,6 +272,15 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
         ],
       ),
     );
+    const emptiedParties = partyChanged.filter(([, d]) => d[BALLOTS]! < 0).map(([k]) => k.split('\u0000'));
+    if (emptiedParties.length)
+      statements.push(
+        sql(
+          `DELETE FROM party_stats p USING unnest($1::text[], $2::text[]) AS e(jurisdiction, party)
+           WHERE p.jurisdiction = e.jurisdiction AND p.party = e.party AND p.ballots = 0`,
+          [emptiedParties.map(([j]) => j), emptiedParties.map(([, party]) => party)],
+        ),
+      );
   }
   // Every voter whose ballot was written, changed or removed has counters here, and no one else.
   return { statements, dirtyBills, dirtyVoters: new Set(deltas.keys()), votes: voteIds };
