@@ -47,14 +47,16 @@ export const IsoDateTime = z
     'not a date and time that exist (month, day, hour, minute, second or offset out of range)',
   );
 
+/**
+ * A whole number as sources write it: a number, or a string of digits. Nothing else is converted (coercion made
+ * `true` roll call 1 and `["2021"]` the year 2021, so a broken record overwrote another roll call).
+ */
+const digitsToNumber = (v: unknown) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v);
+
 /** A roll call's number within its chamber and year (US) or session (Canada). */
-export const RollCallNumber = z.coerce.number().int().positive().max(1_000_000);
-export const RollCallYear = z.coerce
-  .number()
-  .int()
-  .min(1789)
-  .max(2200)
-  .nullish()
+export const RollCallNumber = z.preprocess(digitsToNumber, z.number().int().positive().max(1_000_000));
+export const RollCallYear = z
+  .preprocess(digitsToNumber, z.number().int().min(1789).max(2200).nullish())
   .transform((v) => v ?? null);
 
 /** Lower/upper house, neutral across jurisdictions; `chamberName` keeps the legislature's own word. */

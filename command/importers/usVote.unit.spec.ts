@@ -40,3 +40,39 @@ describe('parseUsVote (unitedstates/congress data.json -> RecordVote)', () => {
     });
   });
 });
+
+describe('parseUsVote on a broken record: refused with the field, never coerced into another roll call', () => {
+  const h49 = () => JSON.parse(readFileSync(new URL('us/117/votes/2021/h49/data.json', DATA), 'utf8'));
+  const refusal = (change: (j: Record<string, unknown>) => void) => {
+    const j = h49();
+    change(j);
+    try {
+      RecordVote.parse(parseUsVote(j as UsVoteJson));
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return 'accepted';
+  };
+
+  it('names the field that identifies the roll call', () => {
+    expect(refusal((j) => (j.number = true))).to.equal('number: expected a whole number, got true');
+    expect(refusal((j) => (j.session = ['2021']))).to.equal('session: expected a whole number, got ["2021"]');
+    expect(refusal((j) => (j.chamber = 'x'))).to.equal('chamber: expected "h" or "s", got "x"');
+    expect(refusal((j) => ((j.bill as { number: unknown }).number = null))).to.equal(
+      'bill.number: expected a whole number, got null',
+    );
+  });
+
+  it('names the position whose voters are not a list, and the voter without an id', () => {
+    expect(refusal((j) => ((j.votes as Record<string, unknown>).Yea = null))).to.equal(
+      'votes.Yea: expected a list of voters',
+    );
+    expect(refusal((j) => ((j.votes as Record<string, unknown[]>).Nay![3] = { name: 'x' }))).to.equal(
+      'votes.Nay[3]: expected a voter with an id (or "VP")',
+    );
+  });
+
+  it('still reads numbers written as digits', () => {
+    expect(refusal((j) => (j.number = '49'))).to.equal('accepted');
+  });
+});
