@@ -109,7 +109,7 @@ export const caBill = (b: Node): RecordBillInput => {
       number: m[2]!,
       originChamber,
       introducedDate: firstReading?.slice(0, 10) ?? null,
-      title: required(b.LongTitleEn ?? b.ShortTitleEn, 'LongTitleEn'),
+      title: required(asText(b.LongTitleEn) ?? asText(b.ShortTitleEn), 'LongTitleEn (or ShortTitleEn)'),
       titles: titlesOf(b),
       summary: summary ? cleanSummary(summary) : null,
       sponsor: sponsorName

@@ -51,12 +51,17 @@ const one = (parse: () => CommandInput): Parsed[] => {
   }
 };
 
+/**
+ * Formats are told by the keys a file has, not by whether their values are right: a record with a wrong value is
+ * that format's parser's to reject, with its reason, while the file's good records land (telling the format by
+ * valid values made one bad record turn a whole file into an unknown one, skipped with exit status 0).
+ */
 const isUsVote = (j: unknown) => {
   const o = asNode(j);
-  return typeof o.vote_id === 'string' && typeof o.votes === 'object' && o.votes !== null;
+  return 'vote_id' in o && 'votes' in o;
 };
 
-const isCaBill = (j: unknown) => 'NumberCode' in asNode(j) && 'LongTitleEn' in asNode(j);
+const isCaBill = (j: unknown) => 'NumberCode' in asNode(j);
 
 /** A JSON file is a roll call or LEGISinfo bills by its shape, whatever its name. */
 const readJson = (text: string): SourceFile => {
@@ -67,7 +72,7 @@ const readJson = (text: string): SourceFile => {
     return { format: null, records: failure(err, 'file') };
   }
   if (isUsVote(json)) return { format: 'us-vote-json', records: one(() => parseUsVote(json as UsVoteJson)) };
-  if (Array.isArray(json) ? json.length > 0 && json.every(isCaBill) : isCaBill(json)) {
+  if (Array.isArray(json) ? json.some(isCaBill) : isCaBill(json)) {
     return { format: 'ca-bills-json', records: parseCaBillsJson(json) };
   }
   return { skipped: 'JSON that is neither a roll call (vote_id, votes) nor LEGISinfo bills (NumberCode)' };

@@ -134,15 +134,27 @@ export const parseLegislatorsYaml = (text: string): Parsed[] => {
 
 type CsvRow = { record: string[]; info: { lines: number } };
 
-/** The whole CSV file: header, then one record per row; a row with the wrong number of fields is rejected alone. */
+/**
+ * The whole CSV file: header, then one record per row. A row with the wrong number of fields, or one the CSV
+ * parser cannot read (a stray quote), is rejected alone with its line; the other rows land.
+ */
 export const parseLegislatorsCsv = (text: string): Parsed[] => {
   let rows: CsvRow[];
+  const unreadable: Parsed[] = [];
   try {
     rows = parseCsv(text, {
       info: true,
       relax_column_count: true,
       skip_empty_lines: true,
       bom: true,
+      skip_records_with_error: true,
+      on_skip: (err) => {
+        const line = (err as { lines?: unknown } | undefined)?.lines;
+        const position = typeof line === 'number' ? `line ${line}` : 'file';
+        // One broken row can raise more than one error (a quote, then the field count): report it once.
+        if (unreadable.at(-1)?.position !== position)
+          unreadable.push({ position, error: `invalid CSV: ${errorMessage(err)}` });
+      },
     }) as unknown as CsvRow[];
   } catch (err) {
     const line = (err as { lines?: unknown }).lines;
@@ -154,16 +166,19 @@ export const parseLegislatorsCsv = (text: string): Parsed[] => {
     ];
   }
   const [header, ...body] = rows;
-  if (!header) return [];
+  if (!header) return unreadable;
   const columns = header.record;
-  return parseEach(
-    body,
-    ({ record }) => {
-      if (record.length !== columns.length) {
-        throw new Error(`expected ${columns.length} fields as in the header, found ${record.length}`);
-      }
-      return legislatorFromCsv(Object.fromEntries(columns.map((c, i) => [c, record[i] ?? ''])));
-    },
-    ({ info }, i) => `row ${i + 1} (line ${info.lines})`,
-  );
+  return [
+    ...parseEach(
+      body,
+      ({ record }) => {
+        if (record.length !== columns.length) {
+          throw new Error(`expected ${columns.length} fields as in the header, found ${record.length}`);
+        }
+        return legislatorFromCsv(Object.fromEntries(columns.map((c, i) => [c, record[i] ?? ''])));
+      },
+      ({ info }, i) => `row ${i + 1} (line ${info.lines})`,
+    ),
+    ...unreadable,
+  ];
 };

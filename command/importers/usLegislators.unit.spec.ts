@@ -128,6 +128,21 @@ describe('US legislators (congress-legislators YAML and CSV -> RecordMember)', (
     ]);
   });
 
+  it('rejects only the row the CSV parser cannot read (a stray quote), and the other rows land', () => {
+    const lines = text('legislators-current.csv').split('\r\n').slice(0, 6);
+    lines[2] = lines[2]!.replace(',', ',x"y"z,');
+    const parsed = parseLegislatorsCsv(lines.join('\r\n'));
+    expect(parsed.filter((p) => 'command' in p).map((p) => p.position)).to.deep.equal([
+      'row 1 (line 2)',
+      'row 2 (line 4)',
+      'row 3 (line 5)',
+      'row 4 (line 6)',
+    ]);
+    const rejected = parsed.filter((p) => 'error' in p);
+    expect(rejected.map((p) => p.position)).to.deep.equal(['line 3']);
+    expect('error' in rejected[0]! && rejected[0].error).to.match(/^invalid CSV: .*quote/i);
+  });
+
   it('rejects a YAML file with a syntax error at its line (a stray list item inserted as line 26)', () => {
     const broken = text('legislators-current.yaml').replace(
       "    birthday: '1958-10-13'\n",
