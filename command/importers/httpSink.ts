@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import type { Command } from '../contract/commands.ts';
 import { type BatchOutcome, type Sink, SinkUnavailable } from './sink.ts';
 
 const FieldErrors = z.array(z.object({ path: z.string(), message: z.string(), line: z.number().optional() }));
@@ -60,65 +61,79 @@ const retryAfterMs = (res: Response) => {
   return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 30) * 1_000 : null;
 };
 
+/** The answers that are about the records sent: their lines are refused. Any other is about the service. */
+const ABOUT_THE_RECORDS = new Set([400, 413, 422]);
+
 /**
  * Sends each batch as one NDJSON request to POST /api/v1/ingest. 429/502/503/504 and network failures are
  * retried with exponential backoff (or Retry-After); when the retries run out, or the key is refused, the
- * service is unavailable and the run stops. Any other 4xx/5xx refuses the batch's records with the detail.
+ * service is unavailable and the run stops. A batch too large for the service (413) is sent again in halves, down
+ * to one record. A 400 or 422 refuses the batch's records with the detail. Any other answer (a wrong --url's 404,
+ * a 415, a 500) says nothing about the records, so the run stops instead of reporting them all as bad.
  */
 export const createHttpSink = (d: HttpSinkDeps): Sink => {
   const retries = d.retries ?? 4;
   const endpoint = `${d.url}/api/v1/ingest`;
-  return {
-    async send(commands) {
-      const body = `${commands.map((c) => JSON.stringify(c)).join('\n')}\n`;
-      for (let attempt = 0; ; attempt += 1) {
-        const backoff = 500 * 2 ** attempt;
-        let res: Response;
-        try {
-          res = await d.fetch(endpoint, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${d.apiKey}`,
-              'content-type': 'application/x-ndjson',
-              accept: 'application/json',
-            },
-            body,
-            signal: AbortSignal.timeout(d.timeoutMs ?? 300_000),
-          });
-        } catch (err) {
-          if (attempt < retries) {
-            await d.sleep(backoff);
-            continue;
-          }
-          const cause =
-            err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : err;
-          throw new SinkUnavailable(`cannot reach ${endpoint}: ${String(cause)}`);
-        }
-        if (res.ok) {
-          const parsed = IngestResponse.safeParse(await res.json().catch(() => null));
-          if (!parsed.success)
-            throw new SinkUnavailable(`${endpoint} answered ${res.status} with an unexpected body`);
-          const r = parsed.data;
-          return {
-            accepted: r.accepted,
-            duplicates: r.duplicates,
-            rejected: r.rejected.map((x) => ({ index: x.line - 1, reason: describe(x.errors) })),
-          };
-        }
-        if (RETRIABLE.has(res.status) && attempt < retries) {
-          await res.body?.cancel();
-          await d.sleep(retryAfterMs(res) ?? backoff);
+  const send = async (commands: readonly Command[]): Promise<BatchOutcome> => {
+    const body = `${commands.map((c) => JSON.stringify(c)).join('\n')}\n`;
+    for (let attempt = 0; ; attempt += 1) {
+      const backoff = 500 * 2 ** attempt;
+      let res: Response;
+      try {
+        res = await d.fetch(endpoint, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${d.apiKey}`,
+            'content-type': 'application/x-ndjson',
+            accept: 'application/json',
+          },
+          body,
+          signal: AbortSignal.timeout(d.timeoutMs ?? 300_000),
+        });
+      } catch (err) {
+        if (attempt < retries) {
+          await d.sleep(backoff);
           continue;
         }
-        const problem = await readProblem(res);
-        if (RETRIABLE.has(res.status) || res.status === 401 || res.status === 403) {
-          throw new SinkUnavailable(
-            `${endpoint} answered ${res.status}: ${problem.detail ?? problem.title ?? ''}`,
-          );
-        }
-        return refused(res.status, problem, commands.length);
+        const cause =
+          err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : err;
+        throw new SinkUnavailable(`cannot reach ${endpoint}: ${String(cause)}`);
       }
-    },
-    close: async () => {},
+      if (res.ok) {
+        const parsed = IngestResponse.safeParse(await res.json().catch(() => null));
+        if (!parsed.success)
+          throw new SinkUnavailable(`${endpoint} answered ${res.status} with an unexpected body`);
+        const r = parsed.data;
+        return {
+          accepted: r.accepted,
+          duplicates: r.duplicates,
+          rejected: r.rejected.map((x) => ({ index: x.line - 1, reason: describe(x.errors) })),
+        };
+      }
+      if (RETRIABLE.has(res.status) && attempt < retries) {
+        await res.body?.cancel();
+        await d.sleep(retryAfterMs(res) ?? backoff);
+        continue;
+      }
+      if (res.status === 413 && commands.length > 1) {
+        await res.body?.cancel();
+        const half = Math.ceil(commands.length / 2);
+        const first = await send(commands.slice(0, half));
+        const second = await send(commands.slice(half));
+        return {
+          accepted: first.accepted + second.accepted,
+          duplicates: first.duplicates + second.duplicates,
+          rejected: [...first.rejected, ...second.rejected.map((r) => ({ ...r, index: r.index + half }))],
+        };
+      }
+      const problem = await readProblem(res);
+      if (!ABOUT_THE_RECORDS.has(res.status)) {
+        throw new SinkUnavailable(
+          `${endpoint} answered ${res.status}: ${problem.detail ?? problem.title ?? ''}`,
+        );
+      }
+      return refused(res.status, problem, commands.length);
+    }
   };
+  return { send, close: async () => {} };
 };

@@ -94,19 +94,45 @@ describe('createHttpSink (NDJSON batches to POST /api/v1/ingest)', () => {
     );
   });
 
-  it('rejects every record of a batch refused with a 4xx, with the problem detail', async () => {
-    const { sink } = sinkWith([
-      json(413, { title: 'payload_too_large', detail: 'body exceeds 268435456 bytes' }),
-    ]);
+  it('rejects every record of a batch refused with a 400, with the problem detail', async () => {
+    const { sink } = sinkWith([json(400, { title: 'bad_request', detail: 'body is not NDJSON' })]);
     const outcome = await sink.send(commands);
     expect(outcome.accepted).to.equal(0);
     expect(outcome.rejected).to.deep.equal(
-      [0, 1, 2].map((index) => ({
-        index,
-        reason: 'HTTP 413 payload_too_large: body exceeds 268435456 bytes',
-      })),
+      [0, 1, 2].map((index) => ({ index, reason: 'HTTP 400 bad_request: body is not NDJSON' })),
     );
   });
+
+  it('sends a batch too large for the service (413) again in halves, down to the one record too large', async () => {
+    const tooLarge = () => json(413, { title: 'payload_too_large', detail: 'body exceeds 100 bytes' });
+    const ok = (accepted: number) => json(202, { accepted, duplicates: 0, rejected: [] });
+    // [1,2,3] too large -> [1,2] too large -> [1] ok, [2] too large alone -> [3] ok.
+    const { sink, calls } = sinkWith([tooLarge(), tooLarge(), ok(1), tooLarge(), ok(1)]);
+    const outcome = await sink.send(commands);
+    expect(calls.map((c) => String(c.init.body).trim().split('\n').length)).to.deep.equal([3, 2, 1, 1, 1]);
+    expect(outcome).to.deep.equal({
+      accepted: 2,
+      duplicates: 0,
+      rejected: [{ index: 1, reason: 'HTTP 413 payload_too_large: body exceeds 100 bytes' }],
+    });
+  });
+
+  for (const [status, why] of [
+    [404, 'a wrong --url'],
+    [415, 'a content type the service does not take'],
+    [500, 'a failing service'],
+  ] as const) {
+    it(`stops the run on a ${status} (${why}) instead of reporting every record as bad`, async () => {
+      const { sink, calls } = sinkWith([json(status, { title: 'x', detail: `status ${status}` })]);
+      const error = await sink.send(commands).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).to.be.instanceOf(SinkUnavailable);
+      expect((error as Error).message).to.include(`answered ${status}`);
+      expect(calls).to.have.length(1);
+    });
+  }
 
   it('names each line when a 422 says every line was invalid', async () => {
     const { sink } = sinkWith([
