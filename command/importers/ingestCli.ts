@@ -63,17 +63,26 @@ export const runIngestCli = async (args: string[], deps: IngestCliDeps = default
       return 2;
     }
   }
+  let rejectsFile: Awaited<ReturnType<typeof openRejectsFile>> | null = null;
+  try {
+    rejectsFile = o.rejects ? await openRejectsFile(o.rejects) : null;
+  } catch (err) {
+    deps.stderr.write(
+      `ingest: cannot write the rejects file: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    return 2;
+  }
   let sink: Sink;
   try {
     sink = await deps.openSink(o);
   } catch (err) {
+    await rejectsFile?.close().catch(() => undefined);
     deps.stderr.write(`ingest: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
   }
 
   const stats: IngestStats = { ...emptyStats(), bytesTotal: await measureSources(o.paths) };
   const progress = createProgress({ out: deps.stderr, now: deps.now, sending: o.mode !== 'dry-run' });
-  const rejectsFile = o.rejects ? openRejectsFile(o.rejects) : null;
   const shown: Rejection[] = [];
   const skippedExamples: string[] = [];
   const reject = async (r: Rejection) => {

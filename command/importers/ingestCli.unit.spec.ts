@@ -64,6 +64,22 @@ describe('runIngestCli', () => {
     await rm(rejects);
   });
 
+  it('a --rejects path that cannot be written stops the run before anything is sent (exit 2)', async () => {
+    let sent = 0;
+    const c = cli({
+      ...dryRunSink,
+      send: async (commands) => {
+        sent += commands.length;
+        return dryRunSink.send(commands);
+      },
+    });
+    const code = await c.run(['--dry-run', '--rejects', join(dir, 'no-such-dir', 'rejects.ndjson'), dir]);
+    expect(code).to.equal(2);
+    expect(c.stderr.join('')).to.match(/^ingest: cannot write the rejects file: ENOENT/);
+    expect(c.stdout.join('')).to.equal('');
+    expect(sent).to.equal(0);
+  });
+
   it('sends valid records in batches and counts what the sink accepted, refused and found duplicate', async () => {
     const batches: Command[][] = [];
     const sink: Sink = {

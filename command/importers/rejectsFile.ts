@@ -3,9 +3,13 @@ import { createWriteStream } from 'node:fs';
 
 export type Rejection = Readonly<{ file: string; position: string; reason: string }>;
 
-/** NDJSON of rejected records ({file, position, reason} per line), written as they happen. */
-export const openRejectsFile = (path: string) => {
+/**
+ * NDJSON of rejected records ({file, position, reason} per line), written as they happen. Opened before anything
+ * is read, so a path that cannot be written stops the run at once instead of after every record was sent.
+ */
+export const openRejectsFile = async (path: string) => {
   const stream = createWriteStream(path, { flags: 'w' });
+  await once(stream, 'open'); // rejects with the 'error' of a path that cannot be written
   const failed = once(stream, 'error').then(([err]) => err as Error);
   return {
     async write(r: Rejection) {
