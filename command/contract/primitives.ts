@@ -24,7 +24,7 @@ const DATE_TIME =
  */
 const realCalendar = (value: string) => {
   const m = DATE_TIME.exec(value);
-  if (!m) return false;
+  if (!m) return true; // not the shape at all: the regex reports that, once
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const days = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
