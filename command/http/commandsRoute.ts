@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import { ValidationError } from '../../infra/kernel/errors.ts';
+import { AppError, BadRequest, ValidationError } from '../../infra/kernel/errors.ts';
 import { type Reply, route } from '../../infra/kernel/route.ts';
 import { type AcceptDeps, accept } from './accept.ts';
 import { parseCommand } from './parseCommand.ts';
@@ -7,6 +7,13 @@ import { parseCommand } from './parseCommand.ts';
 /** POST /api/v1/commands: one JSON command, answered 202 with its event id and log position. */
 export const commandsRoute = (deps: AcceptDeps) =>
   route(async (req: Request): Promise<Reply> => {
+    // Another content type is not parsed at all, and an empty body has nothing to parse: both used to come back
+    // as a 422 about an undefined "(root)", which told the client nothing.
+    const json = req.is(['application/json', 'application/*+json']);
+    if (json === null || req.header('content-length') === '0')
+      throw new BadRequest('the request has no body: send one command as JSON');
+    if (json === false)
+      throw new AppError('unsupported_media_type', 415, 'send the command as application/json');
     const parsed = parseCommand(req.body);
     if (!parsed.ok) throw new ValidationError('the command is invalid', parsed.errors);
     const [appended] = await accept(deps, [parsed.command], {
