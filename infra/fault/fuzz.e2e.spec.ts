@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type pg from 'pg';
@@ -292,6 +293,10 @@ describe('fuzzing the running services (property-based, from /openapi.json)', fu
 
   it('refuses oversized bodies, deep JSON, invalid UTF-8 and huge NDJSON lines with a problem+json 4xx', async () => {
     const vote = JSON.stringify(bases[1]);
+    // A good line, then one too long: the good one lands and the answer names line 2.
+    const mixed = command('/api/v1/ingest', `${vote}\n{"x":"${'y'.repeat(2 << 20)}"}\n`, {
+      'content-type': 'application/x-ndjson',
+    });
     const cases: [Sent, number][] = [
       [command('/api/v1/commands', `{"type":"RecordVote","pad":"${'x'.repeat(2 << 20)}"}`), 413],
       [command('/api/v1/commands', `${'['.repeat(200_000)}${']'.repeat(200_000)}`), 422],
@@ -309,15 +314,12 @@ describe('fuzzing the running services (property-based, from /openapi.json)', fu
         400,
       ],
       [command('/api/v1/commands', Buffer.from([0xff, 0xfe, 0xfd])), 400],
-      [command('/api/v1/commands', ''), 422],
+      [command('/api/v1/commands', ''), 400],
+      [command('/api/v1/commands', vote, { 'content-type': 'text/plain' }), 415],
+      [command('/api/v1/commands', vote.replace('"data":{', '"data":{"numbr":5,')), 422],
       [command('/api/v1/commands', 'null'), 400],
       [command('/api/v1/commands', 'not json', { 'content-encoding': 'gzip' }), 400],
-      [
-        command('/api/v1/ingest', `${vote}\n{"x":"${'y'.repeat(2 << 20)}"}\n`, {
-          'content-type': 'application/x-ndjson',
-        }),
-        202,
-      ],
+      [mixed, 202],
       [
         command('/api/v1/ingest', `{"x":"${'y'.repeat(2 << 20)}"}`, {
           'content-type': 'application/x-ndjson',
@@ -336,6 +338,32 @@ describe('fuzzing the running services (property-based, from /openapi.json)', fu
       ],
       [command('/api/v1/ingest', '\n\n\n', { 'content-type': 'application/x-ndjson' }), 400],
       [command('/api/v1/ingest', vote, { 'content-type': 'application/json' }), 415],
+      [
+        command('/api/v1/ingest', `${vote}\n`, { 'content-type': 'Application/X-NDJSON; charset=utf-8' }),
+        202,
+      ],
+      [command('/api/v1/ingest', `${vote}\n`, { 'content-type': 'application/x-ndjsonfoo' }), 415],
+      [
+        command('/api/v1/ingest', gzipSync(`${vote}\n`), {
+          'content-type': 'application/x-ndjson',
+          'content-encoding': 'gzip',
+        }),
+        202,
+      ],
+      [
+        command('/api/v1/ingest', `${vote}\n`, {
+          'content-type': 'application/x-ndjson',
+          'content-encoding': 'br',
+        }),
+        415,
+      ],
+      [
+        command('/api/v1/ingest', `${vote}\n`, {
+          'content-type': 'application/x-ndjson',
+          'content-encoding': 'gzip',
+        }),
+        400,
+      ],
     ];
     for (const [req, status] of cases) {
       counts.command += 1;
@@ -344,7 +372,7 @@ describe('fuzzing the running services (property-based, from /openapi.json)', fu
         status,
       );
     }
-    const ingested = JSON.parse((await send(cases[9]![0])).body);
+    const ingested = JSON.parse((await send(mixed)).body);
     expect(ingested.rejected.map((r: Json) => r.line)).to.deep.equal([2]);
   });
 
