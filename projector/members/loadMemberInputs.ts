@@ -65,10 +65,7 @@ export const loadMemberInputs = async (
   const allAliases = [...new Set([...aliases.values()].flatMap((s) => [...s]))];
 
   const [statRows, dissentRows, newestRows] = await Promise.all([
-    client.query<StatRow>(
-      `SELECT voter, ${COUNTERS.join(', ')} FROM voter_stats WHERE voter = ANY($1::text[])`,
-      [allAliases],
-    ),
+    client.query<StatRow>('SELECT * FROM voter_stats WHERE voter = ANY($1::text[])', [allAliases]),
     client.query<{
       voter: string;
       vote_id: string;
