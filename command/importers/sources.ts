@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
@@ -48,8 +49,13 @@ const counting = (onBytes: (n: number) => void) =>
   });
 
 /** Streams a tar (optionally gzipped) entry by entry: nothing is unpacked to disk, one entry is in memory. */
-async function* archiveRecords(path: string, o: SourceOptions, max: number): AsyncGenerator<SourceRecord> {
-  const source = createReadStream(path);
+async function* archiveRecords(
+  at: FsPath,
+  path: string,
+  o: SourceOptions,
+  max: number,
+): AsyncGenerator<SourceRecord> {
+  const source = createReadStream(at);
   const extract = tar.extract();
   const stages = [counting(o.onBytes ?? (() => {})), ...(/\.tar$/i.test(path) ? [] : [createGunzip()])];
   const piping = pipeline([source, ...stages, extract]);
@@ -86,21 +92,52 @@ async function* archiveRecords(path: string, o: SourceOptions, max: number): Asy
   }
 }
 
-async function* walk(
-  path: string,
-): AsyncGenerator<{ path: string; size: number } | { path: string; error: string }> {
+/** A path as the file system has it: a Buffer when a name in it is not valid UTF-8. */
+type FsPath = string | Buffer;
+type Walked =
+  | { path: string; at: FsPath; size: number }
+  | { path: string; error: string }
+  | { path: string; skipped: string };
+
+/**
+ * Files under a path, directories in name order. A name that is not valid UTF-8 is kept as the bytes it is
+ * (decoded, it named no file: ENOENT); a directory reached again through a symbolic link (`self -> .`) is read
+ * once (walking it again re-read every file under it, and two such links never ended).
+ */
+async function* walk(at: FsPath, seen = new Set<string>()): AsyncGenerator<Walked> {
+  const path = at.toString();
   let info: Awaited<ReturnType<typeof stat>>;
   try {
-    info = await stat(path);
+    info = await stat(at);
   } catch (err) {
     yield { path, error: errorMessage(err) };
     return;
   }
   if (!info.isDirectory()) {
-    yield { path, size: info.size };
+    yield { path, at, size: info.size };
     return;
   }
-  for (const name of (await readdir(path)).sort()) yield* walk(join(path, name));
+  const id = `${info.dev}:${info.ino}`;
+  if (seen.has(id)) {
+    yield { path, skipped: 'a directory already read (a symbolic link back to it)' };
+    return;
+  }
+  seen.add(id);
+  let names: Buffer[];
+  try {
+    names = await readdir(at, { encoding: 'buffer' });
+  } catch (err) {
+    yield { path, error: errorMessage(err) };
+    return;
+  }
+  for (const name of names.sort(Buffer.compare)) {
+    yield* walk(
+      typeof at === 'string' && isUtf8(name)
+        ? join(at, name.toString())
+        : Buffer.concat([Buffer.from(at), Buffer.from(sep), name]),
+      seen,
+    );
+  }
 }
 
 /** Total input bytes (archives at their compressed size), so progress can show a share and an ETA. */
@@ -123,15 +160,17 @@ export async function* readSources(
     for await (const f of walk(p)) {
       if ('error' in f) {
         yield { kind: 'error', file: f.path, position: 'file', error: f.error };
+      } else if ('skipped' in f) {
+        yield { kind: 'skipped', file: f.path, reason: f.skipped };
       } else if (ARCHIVE.test(f.path)) {
-        yield* archiveRecords(f.path, o, max);
+        yield* archiveRecords(f.at, f.path, o, max);
       } else if (f.size > max) {
         o.onBytes?.(f.size);
         yield { kind: 'error', file: f.path, position: 'file', error: `file is larger than ${max} bytes` };
       } else {
         let bytes: Buffer;
         try {
-          bytes = await readFile(f.path);
+          bytes = await readFile(f.at);
         } catch (err) {
           yield { kind: 'error', file: f.path, position: 'file', error: errorMessage(err) };
           continue;

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -123,5 +123,40 @@ describe('readSources (files, directories, .tar.gz -> records)', () => {
     expect(only).to.include({ kind: 'error', file: missing, position: 'file' });
     const sizes = await measureSources([join(root, 'dir')]);
     expect(sizes).to.equal((await real('us/117/votes/2021/h49/data.json')).length + 5);
+  });
+
+  it('reads a directory reached again through symbolic links once, and says it skipped the loop', async () => {
+    const loop = join(root, 'loop');
+    await mkdir(join(loop, 'inner'), { recursive: true });
+    await writeFile(join(loop, 'inner/data.json'), await real('us/117/votes/2021/h49/data.json'));
+    await symlink('.', join(loop, 'self'));
+    await symlink('..', join(loop, 'inner/up'));
+    try {
+      const records = await collect([loop]);
+      expect(records.map((r) => brief(r, loop))).to.deep.equal([
+        'file inner/data.json us-vote-json',
+        'command inner/data.json record 1 RecordVote',
+        'skipped inner/up',
+        'skipped self',
+      ]);
+    } finally {
+      await rm(loop, { recursive: true, force: true });
+    }
+  });
+
+  it('reads a file whose name is not valid UTF-8', async () => {
+    const dir = join(root, 'latin1');
+    await mkdir(dir);
+    await writeFile(
+      Buffer.from(`${dir}/caf\xe9.json`, 'latin1'),
+      await real('us/117/votes/2021/h49/data.json'),
+    );
+    try {
+      const records = await collect([dir]);
+      expect(records.map((r) => r.kind)).to.deep.equal(['file', 'command']);
+      expect(records[0]!.file).to.equal(`${dir}/caf\ufffd.json`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
