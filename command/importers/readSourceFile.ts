@@ -112,13 +112,19 @@ export const readSourceFile = (name: string, bytes: Uint8Array): SourceFile => {
   } catch {
     return { format: null, records: [{ position: 'file', error: 'not valid UTF-8' }] };
   }
+  // An empty file, or an XML file cut short before its first element, is a broken file of that type, not an
+  // unknown one: it is rejected (exit status 1), where it used to be skipped (0).
+  if (text.trim() === '') return { format: null, records: [{ position: 'file', error: 'empty file' }] };
   switch (ext) {
     case 'json':
       return readJson(text);
     case 'xml': {
-      const root = xmlRootName(text.slice(0, HEAD));
-      const format = root ? XML_ROOTS[root] : undefined;
-      if (!format) return { skipped: `XML whose root <${root ?? '?'}> is not a known format` };
+      // Comments and a doctype may push the root past the first 4 KB.
+      const root = xmlRootName(text.slice(0, HEAD)) ?? xmlRootName(text.slice(0, 1 << 20));
+      if (!root)
+        return { format: null, records: [{ position: 'file', error: 'invalid XML: no root element' }] };
+      const format = XML_ROOTS[root];
+      if (!format) return { skipped: `XML whose root <${root}> is not a known format` };
       return { format, records: readXml(format, text) };
     }
     case 'yaml':

@@ -42,3 +42,25 @@ describe('readSourceFile: a bad record is rejected on its own, never the reason 
       .that.includes('neither');
   });
 });
+
+describe('readSourceFile: an empty or cut-short file is a broken file, not an unknown one', () => {
+  const read = (name: string, text: string) => readSourceFile(name, new TextEncoder().encode(text));
+  it('rejects an empty file of any source type', () => {
+    for (const name of ['a.json', 'a.xml', 'a.yaml', 'a.csv'])
+      expect(read(name, ' \n'), name).to.deep.equal({
+        format: null,
+        records: [{ position: 'file', error: 'empty file' }],
+      });
+  });
+
+  it('rejects XML cut short before its root element, and finds a root behind 4 KB of comments', () => {
+    expect(read('a.xml', '<?xml version="1.0"?>\n<!-- cut')).to.deep.equal({
+      format: null,
+      records: [{ position: 'file', error: 'invalid XML: no root element' }],
+    });
+    const padded = `<?xml version="1.0"?>\n<!--${'x'.repeat(5_000)}-->\n<Unknown/>`;
+    expect(read('a.xml', padded)).to.deep.equal({
+      skipped: 'XML whose root <Unknown> is not a known format',
+    });
+  });
+});
