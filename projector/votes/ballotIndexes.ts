@@ -49,8 +49,11 @@ export const restoreDeferredIndexes = async (client: pg.ClientBase) => {
     'DELETE FROM deferred_indexes RETURNING name, definition',
   );
   if (r.rows.length === 0) return [];
-  // One sort per index over the whole table: give it memory to do that in one pass.
+  // One sort per index over the whole table: give it memory to do that in one pass, and the time it takes (the
+  // projector's 120 s statement timeout would cancel it on a slow disk with tens of millions of ballots, and the
+  // retry would start over, for ever).
   await client.query("SET LOCAL maintenance_work_mem = '256MB'");
+  await client.query("SET LOCAL statement_timeout = '1h'");
   for (const d of r.rows) {
     if (!INDEX_DEFINITION.test(d.definition))
       throw new Error(`unexpected deferred index ${d.name}: ${d.definition}`);
