@@ -29,7 +29,13 @@ const mayBeUnstorable = (v: unknown) => /\\u(0000|d[89a-f])/i.test(JSON.stringif
 
 /** Every command the write side accepts, as one closed union. */
 export const Command = z
-  .discriminatedUnion('type', [RecordMember, RecordBill, RecordVote])
+  .discriminatedUnion('type', [RecordMember, RecordBill, RecordVote], {
+    // Zod's own message for an unknown or missing type is "Invalid input": name the types there are.
+    error: (issue) =>
+      issue.code === 'invalid_union'
+        ? 'expected a type of RecordVote, RecordBill or RecordMember'
+        : undefined,
+  })
   .superRefine((command, ctx) => {
     if (!mayBeUnstorable(command)) return;
     for (const path of unstorable(command)) {

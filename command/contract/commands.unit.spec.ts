@@ -70,3 +70,12 @@ describe('Command: dates the event log cannot store', () => {
     expect(Command.safeParse(h49(() => undefined)).success).to.equal(true);
   });
 });
+
+describe('Command: an unknown type', () => {
+  it('names the types there are', () => {
+    const r = Command.safeParse({ type: 'RecordVotes', data: {} });
+    expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).to.deep.equal([
+      ['type', 'expected a type of RecordVote, RecordBill or RecordMember'],
+    ]);
+  });
+});
