@@ -3,7 +3,7 @@ import express from 'express';
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
-import { NotFound } from '../infra/kernel/errors.ts';
+import { AppError, NotFound } from '../infra/kernel/errors.ts';
 import { notFoundRoute, problemDetails } from '../infra/kernel/problem.ts';
 import { createVerifiedKeys, rateLimit } from '../infra/kernel/rateLimit.ts';
 import { route } from '../infra/kernel/route.ts';
@@ -101,6 +101,10 @@ export const createCommandApp = (deps: CommandAppDeps) => {
     }),
   );
 
+  // The write endpoints exist for POST only: another method gets 405 with Allow, not a 404 that suggests a typo.
+  app.all(['/api/v1/commands', '/api/v1/ingest'], (_req, _res, next) =>
+    next(new AppError('method_not_allowed', 405, 'this endpoint takes POST', { headers: { Allow: 'POST' } })),
+  );
   app.use(notFoundRoute);
   app.use(problemDetails(deps.logger));
   return app;

@@ -373,6 +373,11 @@ describe('fuzzing the running services (property-based, from /openapi.json)', fu
       );
     }
     const ingested = JSON.parse((await send(mixed)).body);
+    for (const path of ['/api/v1/commands', '/api/v1/ingest']) {
+      const put = { ...command(path, vote), method: 'PUT' };
+      expect((await check(put)).status, path).to.equal(405);
+      expect((await fetch(put.url, put)).headers.get('allow'), path).to.equal('POST');
+    }
     expect(ingested.rejected.map((r: Json) => r.line)).to.deep.equal([2]);
   });
 
