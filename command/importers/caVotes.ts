@@ -12,10 +12,11 @@ const SHAPE = { arrays: new Set(['MemberVote']) };
 /** The official vote value decides; the IsVotePaired flag is also set on a few Yea/Nay votes of paired members. */
 const CLASS_BY_VALUE: Record<string, PositionClass> = { Yea: 'yea', Nay: 'nay', Paired: 'paired' };
 
+/** A whole number written in digits (Number() also took "1e2", " 0x1F" and "" as numbers). */
 const count = (v: unknown, field: string) => {
-  const n = Number(required(v, field));
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${field} is not a count: ${String(v)}`);
-  return n;
+  const text = required(v, field);
+  if (!/^\d+$/.test(text)) throw new Error(`${field} is not a count: ${String(v)}`);
+  return Number(text);
 };
 
 /** `C-50` to the bill key of the same session; a division on a motion carries no bill. */
@@ -41,7 +42,7 @@ export const caMemberVote = (v: Node): RecordVoteInput => {
       session,
       chamber: 'lower',
       chamberName: 'House of Commons',
-      number: Number(required(v.DecisionDivisionNumber, 'DecisionDivisionNumber')),
+      number: count(v.DecisionDivisionNumber, 'DecisionDivisionNumber'),
       year: null,
       // The House of Commons writes Ottawa wall-clock time without an offset.
       date: withZoneOffset(required(v.DecisionEventDateTime, 'DecisionEventDateTime'), OTTAWA),

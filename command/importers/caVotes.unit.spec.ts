@@ -82,4 +82,15 @@ describe('parseCaVotes (ourcommons.ca member voting record XML -> RecordVote)', 
     });
     expect(out.slice(1).every((p) => 'command' in p)).to.equal(true);
   });
+
+  it('reads counts only as digits: 1e2 is not a hundred', () => {
+    const broken = xml.replace(
+      '<DecisionDivisionNumberOfYeas>173</DecisionDivisionNumberOfYeas>',
+      '<DecisionDivisionNumberOfYeas>1e2</DecisionDivisionNumberOfYeas>',
+    );
+    expect(parseCaVotes(broken)[0]).to.deep.equal({
+      position: 'record 1 (division 881)',
+      error: 'DecisionDivisionNumberOfYeas is not a count: 1e2',
+    });
+  });
 });
