@@ -2,6 +2,9 @@ import { expect } from 'chai';
 import { readJson } from '../../infra/testing/realData.ts';
 import { parseUsVote, type UsVoteJson } from '../importers/usVote.ts';
 import { Command } from './commands.ts';
+import { decide } from './decide.ts';
+
+const META = { recordedAt: '2026-01-01T00:00:00.000Z' };
 
 /** House roll call 49 of 2021 (431 ballots) as a command, with one text changed. */
 const h49 = (change: (c: ReturnType<typeof parseUsVote>) => void) => {
@@ -77,5 +80,21 @@ describe('Command: an unknown type', () => {
     expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).to.deep.equal([
       ['type', 'expected a type of RecordVote, RecordBill or RecordMember'],
     ]);
+  });
+});
+
+describe('Command: what makes a roll call itself', () => {
+  it('needs the year of a US roll call (numbered per year), so one roll call never gets two streams', () => {
+    const r = Command.safeParse(h49((c) => (c.data.year = null)));
+    expect(r.error!.issues.map((i) => [i.path.join('.'), i.message])).to.deep.equal([
+      ['data.year', 'a US roll call needs its year'],
+    ]);
+  });
+
+  it("keeps a joint session's roll call apart from the House's of the same number", () => {
+    const house = Command.parse(h49(() => undefined));
+    const joint = Command.parse(h49((c) => (c.data.chamber = 'joint')));
+    expect(decide(house, META).streamId).to.equal('us-117-2021-h49');
+    expect(decide(joint, META).streamId).to.equal('us-117-2021-j49');
   });
 });

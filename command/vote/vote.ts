@@ -67,7 +67,18 @@ export const VoteData = z.object({
 });
 export type VoteData = z.infer<typeof VoteData>;
 
-export const RecordVote = z.object({ type: z.literal('RecordVote'), data: VoteData }).strict();
+/**
+ * A US roll call is numbered within its chamber and year: without the year the same roll call would get a stream
+ * of its own, and its ballots would be counted twice (found by review). Checked on the command only, so events
+ * already in a log still decode.
+ */
+export const RecordVote = z
+  .object({ type: z.literal('RecordVote'), data: VoteData })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.data.jurisdiction === 'us' && c.data.year === null)
+      ctx.addIssue({ code: 'custom', path: ['data', 'year'], message: 'a US roll call needs its year' });
+  });
 
 export type VoteRecorded = Readonly<{
   type: 'VoteRecorded';
@@ -79,7 +90,8 @@ export const voteStreamId = (v: VoteData) =>
   voteId(
     v.jurisdiction,
     v.year ? `${v.session}-${v.year}` : v.session,
-    v.chamber === 'upper' ? 's' : 'h',
+    // A joint session's roll call N is not the House's roll call N.
+    v.chamber === 'upper' ? 's' : v.chamber === 'joint' ? 'j' : 'h',
     v.number,
   );
 
