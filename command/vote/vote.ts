@@ -64,6 +64,13 @@ export const VoteData = z.object({
     .max(500)
     .nullish()
     .transform((v) => v ?? null),
+  /**
+   * The source's version of this record (a timestamp or sequence), when it has one. Event ids are hashes of the
+   * content, so the same content sent again is a duplicate: a live ballot changed and then changed back
+   * (Yea, Nay, Yea) needs a revision to land as the change it is. Absent, it is left out of the content (the ids
+   * of records without it stay what they were).
+   */
+  revision: z.string().trim().min(1).max(100).optional(),
 });
 export type VoteData = z.infer<typeof VoteData>;
 
