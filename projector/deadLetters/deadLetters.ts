@@ -98,6 +98,10 @@ export const replayDeadLetters = async (pool: pg.Pool, o: { ids?: readonly numbe
               `(${later.map((l) => l.position).join(', ')}); replaying it alone would undo them, so run a rebuild`,
           );
         }
+        // Applied now: a second delivery of it (a Kafka duplicate) is skipped like any other (applyBatch.ts).
+        await client.query('INSERT INTO applied_events (event_id) VALUES ($1) ON CONFLICT DO NOTHING', [
+          event.eventId,
+        ]);
         const events = [event, ...later.map((l) => ({ ...upcast(l.event), position: l.position }))];
         const changed = await projectEvents(client, events, events.at(-1)!.position);
         // The replay renders the members it touched itself: a running projector's renderer is not told.

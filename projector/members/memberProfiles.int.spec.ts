@@ -82,7 +82,8 @@ describe('member profiles from several legislators files (real Postgres)', () =>
     expect(a.terms[0]).to.include({ chamber: 'lower', region: 'VT' });
     expect(a.party).to.equal('Independent');
 
-    await admin.query('TRUNCATE rm.member_state, rm.members CASCADE');
+    // A fresh read model: its record of applied events goes too, or the events would be skipped as seen.
+    await admin.query('TRUNCATE rm.member_state, rm.members, rm.applied_events CASCADE');
     await project(10); // one batch: merged in memory
     const b = await document();
     expect(b.terms).to.deep.equal(a.terms);

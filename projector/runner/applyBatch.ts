@@ -83,6 +83,23 @@ const decode = (raws: readonly RawEvent[]) => {
   return { events, dead };
 };
 
+/**
+ * The events whose id this read model has not applied yet, each once, in order; their ids are recorded in the
+ * batch's transaction. A Kafka topic can hold an event twice (a publish whose bookkeeping failed after the
+ * broker's acknowledgement, then the client's retry): applied again after a newer event of its stream, the old
+ * one undid it.
+ */
+export const firstDeliveries = async (client: pg.ClientBase, events: readonly LoggedEvent[]) => {
+  if (events.length === 0) return [];
+  const r = await client.query<{ event_id: string }>(
+    `INSERT INTO applied_events (event_id) SELECT DISTINCT unnest($1::uuid[])
+     ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+    [events.map((e) => e.eventId)],
+  );
+  const fresh = new Set(r.rows.map((row) => row.event_id));
+  return events.filter((e) => fresh.delete(e.eventId.toLowerCase()));
+};
+
 const loadVoteState = async (client: pg.ClientBase, voteIds: string[]): Promise<VoteState> => {
   const ballots = new Map<string, StoredBallot[]>();
   const votes = new Map<string, StoredVote>();
@@ -220,7 +237,9 @@ export const applyBatch = async (
 ) => {
   if (raws.length === 0) return { applied: 0, dead: 0 };
   await claimCheckpoint(client, cursor, expectedNext);
-  const { events, dead } = decode(raws);
+  const decoded = decode(raws);
+  const events = await firstDeliveries(client, decoded.events);
+  const { dead } = decoded;
   const last = raws.at(-1)!;
   const {
     votes: changedVotes,
