@@ -30,6 +30,18 @@ const payloadOf = (value: Buffer | null): unknown => {
   }
 };
 
+/** The oldest offset a partition still holds (retention may have removed what came before). */
+const lowOffset = async (kafka: Kafka, topic: string, partition: number) => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.find((p) => p.partition === partition)?.low ?? '0';
+  } finally {
+    await admin.disconnect();
+  }
+};
+
 /**
  * Consumes the topic in a consumer group. The checkpoint that counts is the one in Postgres, written in the
  * batch's transaction; messages below it (redelivered after a crash or rebalance) are skipped, and Kafka's own
@@ -84,6 +96,24 @@ export const runKafkaSource = async (o: KafkaSourceOptions) => {
         const cursor: Cursor = { consumer: o.consumer, source: batch.topic, partition: batch.partition };
         const stored = await readCheckpoint(o.pool, cursor);
         const from = stored ?? 0;
+        const first = batch.messages[0];
+        if (first && Number(first.offset) > from && isRunning() && !isStale()) {
+          // Kafka's committed offset is past what was applied (a rebuild handed over an older checkpoint, a restored
+          // database): the events in between would be skipped for good. The checkpoint counts: read from there.
+          const low = await lowOffset(o.kafka, o.topic, batch.partition);
+          if (from >= Number(low)) {
+            o.logger.warn(
+              { partition: batch.partition, checkpoint: from, fetched: first.offset },
+              'kafka offset ahead of the projector checkpoint; seeking back to the checkpoint',
+            );
+            consumer.seek({ topic: batch.topic, partition: batch.partition, offset: String(from) });
+            return;
+          }
+          o.logger.error(
+            { partition: batch.partition, checkpoint: from, low },
+            'events between the checkpoint and the topic start are gone (retention); going on from the topic start',
+          );
+        }
         const fresh = batch.messages.filter((m) => Number(m.offset) >= from);
         let expected = stored;
         for (let i = 0; i < fresh.length && isRunning() && !isStale(); i += o.batchSize) {
