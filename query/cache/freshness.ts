@@ -64,6 +64,10 @@ export const createFreshness = () => {
     /** A change notification was processed (caches invalidated). True if rm.freshness should be read. */
     noteChange(position: string | null) {
       if (position === null) return true;
+      // A position announced again: the member renderer names the batch that queued its members, which may be
+      // older than the newest batch processed since. It must not move `last` back (caught up would never be true
+      // again, and the lag would grow until the next batch); rm.freshness is read again for the members' row.
+      if (processed.has(position)) return true;
       processed.add(position);
       if (processed.size > REMEMBERED) processed.delete(processed.values().next().value as string);
       last = position;

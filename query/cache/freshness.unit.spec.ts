@@ -61,4 +61,19 @@ describe('freshness held in memory', () => {
     f.noteChange(null);
     expect(f.caughtUp()).to.equal(true);
   });
+
+  it('a position announced again (a member render of an older batch) does not move it back', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    f.offer(rows('1', T0));
+    f.noteChange('2'); // a roll call: members queued
+    f.offer(rows('2', T0 + 10));
+    f.noteChange('3'); // a bill, no member
+    f.offer(rows('3', T0 + 30));
+    expect(f.noteChange('2')).to.equal(true); // the members of batch 2 rendered: read rm.freshness again
+    f.offer([...rows('3', T0 + 30).filter((r) => r.readModel !== 'members'), { ...rows('3', T0 + 50)[2]! }]);
+    expect(f.caughtUp()).to.equal(true);
+    expect(f.headers('members', T0 + 60_000)).to.deep.include({ position: '3', lagMs: 0 });
+    expect(f.headers('members', T0 + 60_000)!.asOf).to.equal(new Date(T0 + 50).toISOString());
+  });
 });
