@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../infra/kernel/logger.ts';
 import { isMain, onShutdown } from '../infra/kernel/main.ts';
+import { answerClientErrors } from '../infra/kernel/problem.ts';
 import { createCommandApp } from './app.ts';
 import { type CommandConfig, loadCommandConfig } from './config.ts';
 import { openEventLog } from './log/openEventLog.ts';
@@ -32,7 +33,7 @@ export const startCommandService = async (config: CommandConfig) => {
       chunk: 500,
     },
   });
-  const server = app.listen(config.COMMAND_PORT, config.COMMAND_HOST);
+  const server = answerClientErrors(app.listen(config.COMMAND_PORT, config.COMMAND_HOST));
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.COMMAND_HOST}:${port}`;

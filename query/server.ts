@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Express } from 'express';
+import { answerClientErrors } from '../infra/kernel/problem.ts';
 import { createQueryApp, type QueryAppDeps, queryLimiter } from './app.ts';
 import type { Freshness } from './cache/freshness.ts';
 import type { ReadCache } from './cache/readCache.ts';
@@ -41,7 +42,7 @@ export type QueryServerDeps = QueryAppDeps &
 export const createQueryServer = (deps: QueryServerDeps) => {
   const limiter = queryLimiter(deps.rateLimit, deps.metrics);
   const app = createQueryApp({ ...deps, limiter });
-  if (deps.fastPath === false) return createServer(app);
+  if (deps.fastPath === false) return answerClientErrors(createServer(app));
   const clientIp =
     (deps.trustProxy ?? false) === false
       ? (req: IncomingMessage) => req.socket.remoteAddress
@@ -55,7 +56,7 @@ export const createQueryServer = (deps: QueryServerDeps) => {
     limiter,
     clientIp,
   });
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     let served = false;
     try {
       served = fast(req, res);
@@ -66,4 +67,5 @@ export const createQueryServer = (deps: QueryServerDeps) => {
     }
     if (!served) app(req, res);
   });
+  return answerClientErrors(server);
 };

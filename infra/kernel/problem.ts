@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { AppError, NotFound } from './errors.ts';
@@ -59,3 +61,31 @@ export const problemDetails =
 
 export const notFoundRoute: RequestHandler = (req, _res, next) =>
   next(new NotFound(`no route for ${req.method} ${req.path}`));
+
+/**
+ * Requests Node refuses before any handler runs (a request line and headers over 16 KB, a malformed request) get
+ * a problem+json answer too; Node's own is a bare status with no body, the one refusal of the API that was not.
+ */
+export const answerClientErrors = (server: Server) => {
+  server.on('clientError', (err: Error & { code?: string }, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const large = err.code === 'HPE_HEADER_OVERFLOW';
+    const [status, reason, code, detail] = large
+      ? [
+          431,
+          'Request Header Fields Too Large',
+          'headers_too_large',
+          'the request line and headers exceed 16 KB',
+        ]
+      : [400, 'Bad Request', 'bad_request', 'malformed HTTP request'];
+    const body = JSON.stringify({ type: `${PROBLEM_TYPE}${code}`, title: code, status, detail });
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  });
+  return server;
+};
