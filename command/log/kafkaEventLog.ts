@@ -1,4 +1,4 @@
-import { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
+import kafkajs, { type Kafka, type Message, Partitioners, type Producer } from 'kafkajs';
 import type pg from 'pg';
 import { inTransaction } from '../../infra/kernel/db.ts';
 import type { EventEnvelope } from '../contract/events.ts';
@@ -65,12 +65,68 @@ export const ensureTopic = async (kafka: Kafka, topic: string, partitions: numbe
 };
 
 /**
+ * A topic that already existed keeps its own settings: one that trims events or refuses a chunk is no log of
+ * record (a rebuild would miss what was trimmed; an oversized chunk fails after earlier ones were sent). Checked
+ * by the writer, which refuses to start; a reader takes the topic as it is.
+ */
+const checkTopicConfig = async (kafka: Kafka, topic: string) => {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [config] = (
+      await admin.describeConfigs({
+        resources: [
+          {
+            type: kafkajs.ConfigResourceTypes.TOPIC,
+            name: topic,
+            configNames: ['retention.ms', 'max.message.bytes'],
+          },
+        ],
+        includeSynonyms: false,
+      })
+    ).resources;
+    const value = (name: string) => config?.configEntries.find((e) => e.configName === name)?.configValue;
+    if (value('retention.ms') !== '-1')
+      throw new Error(
+        `topic ${topic} deletes events after retention.ms=${value('retention.ms')}: the event log must keep them (-1)`,
+      );
+    if (Number(value('max.message.bytes')) < MAX_REQUEST_BYTES + (64 << 10))
+      throw new Error(
+        `topic ${topic} takes messages of at most ${value('max.message.bytes')} bytes: ${MAX_REQUEST_BYTES} and more are sent`,
+      );
+  } finally {
+    await admin.disconnect();
+  }
+};
+
+/**
+ * The partition count the topic had when this database first used it. Streams are placed by a hash of their id
+ * modulo the count: with partitions added later, a stream's next events would land in another partition than
+ * its earlier ones and could be applied before them. Refused, with the reason, instead.
+ */
+const pinPartitionCount = async (pool: pg.Pool, topic: string, partitions: number) => {
+  const r = await pool.query<{ partitions: number }>(
+    `INSERT INTO command.kafka_topics (topic, partitions) VALUES ($1, $2)
+     ON CONFLICT (topic) DO UPDATE SET topic = EXCLUDED.topic RETURNING partitions`,
+    [topic, partitions],
+  );
+  const pinned = r.rows[0]!.partitions;
+  if (pinned !== partitions)
+    throw new Error(
+      `topic ${topic} has ${partitions} partitions but had ${pinned} when events were first published: streams ` +
+        'would move to other partitions and lose their order',
+    );
+};
+
+/**
  * Kafka as the event log: idempotent producer, acks from all in-sync replicas, key = aggregate id so each
  * stream stays ordered in one partition. Event ids already published are skipped (recorded in Postgres in
  * the same transaction that is committed only after Kafka acknowledged), so a re-ingest adds nothing.
  */
 export const createKafkaEventLog = async (o: KafkaLogOptions): Promise<EventLog> => {
   const partitionCount = await ensureTopic(o.kafka, o.topic, o.partitions);
+  await checkTopicConfig(o.kafka, o.topic);
+  await pinPartitionCount(o.pool, o.topic, partitionCount);
   const partitionMetadata = Array.from({ length: partitionCount }, (_, i) => ({
     partitionId: i,
     leader: 0,
