@@ -8,10 +8,6 @@ import { applyBatch, type Cursor, claimCheckpoint, type RawEvent, StaleBatch } f
  */
 export const isTransient = (err: unknown) => {
   if (err instanceof StaleBatch) return true;
-  // The projection code failing on an event (a TypeError on a shape it does not handle) is not cured by waiting:
-  // retried forever, one such event stopped every later one. It is the event's to dead-letter, with the message,
-  // and the replay after the fix brings it back.
-  if (err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError) return false;
   const code = (err as { code?: string })?.code;
   if (!code || typeof code !== 'string' || code.length !== 5) return true;
   return /^(08|28|40|53|57|58)/.test(code);

@@ -17,11 +17,4 @@ describe('isTransient: which batch failures are retried rather than dead-lettere
     for (const code of ['23505', '22P02', '23514', '54000', '42601'])
       expect(isTransient(pgError(code)), code).to.equal(false);
   });
-
-  it("treats the projection code failing on an event as the event's fault, not a reason to stop", () => {
-    expect(isTransient(new TypeError("Cannot read properties of null (reading 'map')"))).to.equal(false);
-    expect(isTransient(new RangeError('Invalid time value'))).to.equal(false);
-    // A plain Error without a code (the driver's "Connection terminated unexpectedly") is still retried.
-    expect(isTransient(new Error('Connection terminated unexpectedly'))).to.equal(true);
-  });
 });
