@@ -13,6 +13,16 @@ export const isTransient = (err: unknown) => {
   return /^(08|28|40|53|57|58)/.test(code);
 };
 
+/**
+ * Whether a failed batch is the events' fault (replayed one event at a time, the poison one dead-lettered) rather
+ * than retried as a whole: what the database refuses for the data, and the projection code throwing on an event
+ * (a TypeError on a shape it does not handle), which waiting does not cure. Retried for ever, one such event
+ * stopped every later one. Only the batch decides this way: a source's loop keeps retrying whatever fails outside
+ * a batch (isTransient), where a TypeError says nothing about an event.
+ */
+export const isEventFault = (err: unknown) =>
+  err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || !isTransient(err);
+
 const deadLetter = (
   pool: pg.Pool,
   cursor: Cursor,
@@ -54,7 +64,7 @@ export const processBatch = async (
   try {
     return await inTransaction(pool, (client) => applyBatch(client, cursor, raws, expectedNext));
   } catch (err) {
-    if (isTransient(err)) throw err;
+    if (!isEventFault(err)) throw err;
     if (raws.length === 1) {
       await deadLetter(
         pool,
