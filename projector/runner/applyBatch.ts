@@ -237,9 +237,8 @@ export const applyBatch = async (
 ) => {
   if (raws.length === 0) return { applied: 0, dead: 0 };
   await claimCheckpoint(client, cursor, expectedNext);
-  const decoded = decode(raws);
-  const events = await firstDeliveries(client, decoded.events);
-  const { dead } = decoded;
+  const { events: decoded, dead } = decode(raws);
+  const events = await firstDeliveries(client, decoded);
   const last = raws.at(-1)!;
   const {
     votes: changedVotes,
