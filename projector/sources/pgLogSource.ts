@@ -180,6 +180,13 @@ export const runPgLogSource = async (o: PgLogSourceOptions) => {
         try {
           if (leadership && !(await leadership.ensure())) {
             failures = 0;
+            // Leadership lost while a backlog was being applied: this renderer was told to wait for the catch-up that
+            // only the leader now sees (it postpones member renders, and the deferred voter indexes, up to 10
+            // minutes). Release it: the members this instance queued are rendered now.
+            if (deferred) {
+              deferred = false;
+              members.kick();
+            }
             await wakeup.wait(o.idlePollMs);
             continue;
           }
