@@ -193,6 +193,21 @@ describe('bill and vote search on Postgres full text (776 real bills of the 117t
     }
   });
 
+  it('answers a query of only stop words or punctuation with the browse list, as an empty box', async () => {
+    const all = await search('');
+    for (const q of ['the ', 'to be', 'of the ', '"', '-', '!']) {
+      const page = await search(new URLSearchParams({ q }).toString());
+      expect(page.total, JSON.stringify(q)).to.equal(all.total);
+      expect(
+        page.hits.map((h) => h.id),
+        JSON.stringify(q),
+      ).to.deep.equal(all.hits.map((h) => h.id));
+      expect(page.facets, JSON.stringify(q)).to.deep.equal(all.facets);
+    }
+    const votes = await search('q=the%20', '/api/v1/votes/search');
+    expect(votes.total).to.equal((await search('', '/api/v1/votes/search')).total);
+  });
+
   it('wraps exactly the matched words in <mark> and escapes everything else', async () => {
     const page = await search('q=veterans%20health&limit=50');
     expect(page.hits.length).to.be.greaterThan(0);

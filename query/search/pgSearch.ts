@@ -269,9 +269,9 @@ export const createPgSearch = (
     p: P,
   ): Promise<SearchPage> => {
     const texts = STATEMENTS.get(t as Table<never>)!;
-    const run = async (q: string) => {
+    const run = async (q: string, browse = false) => {
       const parsed = parseSearchText(q);
-      const mode = parsed.head || parsed.prefix ? 'query' : 'browse';
+      const mode = !browse && (parsed.head || parsed.prefix) ? 'query' : 'browse';
       const values = [
         parsed.head,
         parsed.prefix ? `${parsed.prefix}:*` : null,
@@ -286,7 +286,10 @@ export const createPgSearch = (
     const first = await run(p.q);
     let result = first.rows;
     let corrected: string | null = null;
-    if (result[0]!.total === 0 && first.words.length) {
+    // Only stop words or punctuation ("the ", "to be", "-"): no word to match, so the browse list, as for an empty
+    // box (not nothing, which flickered while typing: "the" matched as a prefix, "the " nothing).
+    if (result[0]!.terms === '') result = (await run(p.q, true)).rows;
+    else if (result[0]!.total === 0 && first.words.length) {
       // Nothing found: replace words the corpus does not contain by the closest word it does (trigrams).
       const fixes = await pool.query<{ input: string; fix: string }>({
         name: 'search-corrections',
