@@ -110,6 +110,24 @@ describe('ingest real source files through the CLI and the running services', fu
     const vote = await eventually(() => get('/api/v1/votes/ca-44-1-h881'), 30_000);
     expect(vote.reportedTotals).to.deep.equal({ yea: 173, nay: 147, paired: 4 });
     expect(vote.chamberName).to.equal('House of Commons');
+    // The sample holds one member's ballots: the division's totals and margin are the House's, not that ballot's.
+    expect(vote.totals).to.include({ yea: 173, nay: 147, paired: 4 });
+    expect(vote.margin).to.equal(26);
+    expect(vote.totalsFrom).to.equal('reported');
+    expect(Object.values(vote.ballotTotals as Record<string, number>).reduce((n, c) => n + c, 0)).to.equal(1);
+    const list = await get('/api/v1/votes?session=44-1&limit=100');
+    const item = list.items.find((v: { id: string }) => v.id === 'ca-44-1-h881');
+    expect(item.totals).to.include({ yea: 173, nay: 147 });
+    expect(item.margin).to.equal(26);
+  });
+
+  it("does not count a Canadian member's paired divisions as votes cast", async () => {
+    const m = await eventually(async () => {
+      const r = await get('/api/v1/members/ca-89156');
+      return r.stats?.rollCalls === 832 ? r : undefined;
+    }, 30_000);
+    // votes_example.xml, counted by VoteValueName: 422 Yea, 387 Nay, 23 Paired.
+    expect(m.stats).to.include({ yea: 422, nay: 387, paired: 23, votesCast: 809 });
   });
 
   it('counts a second run of the same paths as duplicates and changes no answer', async () => {

@@ -55,7 +55,8 @@ export const memberDocument = (
     terms,
     stats: {
       rollCalls: s.ballots,
-      votesCast: s.ballots - s.not_voting,
+      // A paired member agreed with an absent one not to vote: neither cast a vote.
+      votesCast: s.ballots - s.not_voting - s.paired,
       yea: s.yea,
       nay: s.nay,
       present: s.present,

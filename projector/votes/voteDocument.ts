@@ -1,14 +1,33 @@
-import type { Ballot, VoteRecorded } from '../../command/vote/vote.ts';
-import { tally } from './tally.ts';
+import type { Ballot, PositionClass, VoteRecorded } from '../../command/vote/vote.ts';
+import { type Counts, tally } from './tally.ts';
 
 export type VoteMeta = Omit<VoteRecorded['data'], 'ballots'>;
 
 /** A ballot under its voter key (the member alias); the source's member reference is no longer needed. */
 export type KeyedBallot = Omit<Ballot, 'voter'> & { voter: string };
 
+/**
+ * The roll call's totals. Ballots that arrive one member at a time (the House of Commons' records of a member's
+ * votes) are only part of the roll: then the totals the legislature reported count, class by class, and the
+ * ballots at hand only for a class it did not report. A complete roll is counted from its ballots.
+ */
+const divisionTotals = (
+  meta: VoteMeta,
+  counted: Counts,
+): { totals: Counts; from: 'reported' | 'ballots' } => {
+  const reported = meta.reportedTotals;
+  if (meta.ballotsComplete || !reported || reported.yea === undefined || reported.nay === undefined)
+    return { totals: counted, from: 'ballots' };
+  const totals = { ...counted };
+  for (const c of Object.keys(totals) as PositionClass[]) totals[c] = reported[c] ?? counted[c];
+  return { totals, from: 'reported' };
+};
+
 /** The vote detail document and the compact summary that bill pages embed; pure. */
 export const voteDocument = (meta: VoteMeta, ballots: readonly KeyedBallot[]) => {
   const t = tally(ballots);
+  const { totals, from } = divisionTotals(meta, t.totals);
+  const margin = totals.yea - totals.nay;
   const members = t.ballots
     .map((b) => ({
       memberId: b.voter,
@@ -36,8 +55,8 @@ export const voteDocument = (meta: VoteMeta, ballots: readonly KeyedBallot[]) =>
     question: meta.question,
     category: meta.category,
     result: meta.result,
-    totals: t.totals,
-    margin: t.margin,
+    totals,
+    margin,
     parties: t.parties.map((p) => ({
       party: p.party,
       yea: p.counts.yea,
@@ -57,6 +76,10 @@ export const voteDocument = (meta: VoteMeta, ballots: readonly KeyedBallot[]) =>
     nomination: meta.nomination,
     positions,
     reportedTotals: meta.reportedTotals,
+    /** Where `totals` come from: the ballots, or (ballots not complete) what the legislature reported. */
+    totalsFrom: from,
+    /** The ballots at hand, counted (the same as `totals` for a complete roll). */
+    ballotTotals: t.totals,
     ballotsComplete: meta.ballotsComplete,
     parties: t.parties,
     dissenters: members.filter((m) => m.withParty === false),
@@ -70,7 +93,7 @@ export const voteDocument = (meta: VoteMeta, ballots: readonly KeyedBallot[]) =>
     summary: { ...summary, billTitle: meta.bill?.title ?? null },
     document,
     listItem,
-    margin: t.margin,
+    margin,
     tallied: t.ballots,
   };
 };

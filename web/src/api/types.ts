@@ -81,6 +81,11 @@ export type Vote = Omit<VoteSummary, 'parties'> & {
   voteType: string | null;
   requires: string | null;
   bill: { id: string; title: string | null } | null;
+  /** `reported`: the ballots on record are only part of the roll, and `totals` are the legislature's own. */
+  totalsFrom?: 'reported' | 'ballots';
+  /** The ballots on record, counted. */
+  ballotTotals?: PositionCounts;
+  ballotsComplete?: boolean;
   positions: Record<string, number>;
   parties: PartyTally[];
   dissenters: VoteBallot[];

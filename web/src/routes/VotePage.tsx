@@ -153,10 +153,17 @@ export default function VotePage() {
           <dt>Margin</dt>
           <dd data-testid="margin">{vote.margin === null ? '–' : formatNumber(vote.margin)}</dd>
         </div>
-        <div>
-          <dt>Present / not voting</dt>
-          <dd>{t ? `${t.present} / ${t.not_voting}` : '–'}</dd>
-        </div>
+        {vote.totalsFrom === 'reported' ? (
+          <div>
+            <dt>Paired</dt>
+            <dd>{t ? formatNumber(t.paired) : '–'}</dd>
+          </div>
+        ) : (
+          <div>
+            <dt>Present / not voting</dt>
+            <dd>{t ? `${t.present} / ${t.not_voting}` : '–'}</dd>
+          </div>
+        )}
         {vote.requires && (
           <div>
             <dt>Required</dt>
@@ -164,6 +171,13 @@ export default function VotePage() {
           </div>
         )}
       </dl>
+      {vote.totalsFrom === 'reported' && vote.ballotTotals && (
+        <p className="note" data-testid="partial-roll">
+          Totals as the {vote.chamberName ?? 'chamber'} reported them; the ballots below are the{' '}
+          {formatNumber(Object.values(vote.ballotTotals).reduce((n, c) => n + c, 0))} on record here, not the
+          whole roll.
+        </p>
+      )}
       <section aria-labelledby="parties-h">
         <h2 id="parties-h">By party</h2>
         <PartyBars
