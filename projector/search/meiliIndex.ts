@@ -82,7 +82,7 @@ const loadDocuments = async (pool: pg.Pool, kind: IndexName, ids: readonly strin
   }
   const { rows } = await pool.query(
     `SELECT id, summary ->> 'question' AS question, summary ->> 'billTitle' AS bill_title, category, chamber,
-            session, result, voted_at, (list_item::jsonb || jsonb_build_object('session', session))::text AS hit
+            session, result, vote_date::text AS vote_date, (list_item::jsonb || jsonb_build_object('session', session))::text AS hit
      FROM votes ${ids ? 'WHERE id = ANY($1::text[])' : ''}`,
     ids ? [ids] : [],
   );
@@ -94,7 +94,8 @@ const loadDocuments = async (pool: pg.Pool, kind: IndexName, ids: readonly strin
     chamber: r.chamber,
     session: r.session,
     result: r.result,
-    votedDay: day(r.voted_at),
+    // The day in the legislature's own time (sql/0016).
+    votedDay: day(r.vote_date),
     hit: r.hit,
   }));
 };

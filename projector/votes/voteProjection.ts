@@ -116,6 +116,7 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
     session: 'text',
     chamber: 'text',
     voted_at: 'timestamptz',
+    vote_date: 'date',
     bill_id: 'text',
     category: 'text',
     result: 'text',
@@ -174,6 +175,8 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
       meta.session,
       meta.chamber,
       meta.date,
+      // The day as the source wrote it, in the legislature's own time (sql/0016).
+      meta.date.slice(0, 10),
       meta.billId,
       meta.category,
       meta.result,
@@ -221,11 +224,12 @@ export const evolveVotes = (events: readonly Logged<VoteRecorded>[], state: Vote
   }
   statements.push(
     sql(
-      `INSERT INTO votes (id, jurisdiction, session, chamber, voted_at, bill_id, category, result, summary, body, etag,
-                          position, margin, list_item)
+      `INSERT INTO votes (id, jurisdiction, session, chamber, voted_at, vote_date, bill_id, category, result, summary,
+                          body, etag, position, margin, list_item)
        SELECT ${docs.columns()} FROM ${docs.source(1)}
        ON CONFLICT (id) DO UPDATE SET jurisdiction = EXCLUDED.jurisdiction, session = EXCLUDED.session,
-         chamber = EXCLUDED.chamber, voted_at = EXCLUDED.voted_at, bill_id = EXCLUDED.bill_id,
+         chamber = EXCLUDED.chamber, voted_at = EXCLUDED.voted_at, vote_date = EXCLUDED.vote_date,
+         bill_id = EXCLUDED.bill_id,
          category = EXCLUDED.category, result = EXCLUDED.result, summary = EXCLUDED.summary, body = EXCLUDED.body,
          etag = EXCLUDED.etag, position = EXCLUDED.position, margin = EXCLUDED.margin, list_item = EXCLUDED.list_item`,
       [docs.param()],

@@ -190,8 +190,9 @@ const VOTES: Table<VoteSearchParams> = {
     anyOf('s.session', (p) => p.session),
     anyOf('s.result', (p) => p.result),
     anyOf('s.category', (p) => p.category),
-    { sql: (n) => `(${n}::date IS NULL OR s.voted_at >= ${n}::date)`, value: (p) => p.from ?? null },
-    { sql: (n) => `(${n}::date IS NULL OR s.voted_at < ${n}::date + 1)`, value: (p) => p.to ?? null },
+    // The day in the legislature's own time (sql/0016), not the UTC day of voted_at.
+    { sql: (n) => `(${n}::date IS NULL OR s.vote_date >= ${n}::date)`, value: (p) => p.from ?? null },
+    { sql: (n) => `(${n}::date IS NULL OR s.vote_date <= ${n}::date)`, value: (p) => p.to ?? null },
   ],
 };
 

@@ -25,8 +25,12 @@ export const voteList = (pool: ReadPool) => ({
     if (f.category) c.push(sql.fragment`category = ${f.category}`);
     if (f.result) c.push(sql.fragment`result = ${f.result}`);
     if (f.bill) c.push(sql.fragment`bill_id = ${f.bill}`);
-    if (f.from) c.push(sql.fragment`voted_at >= ${f.from}::date`);
-    if (f.to) c.push(sql.fragment`voted_at < ${f.to}::date + 1`);
+    // The day in the legislature's own time (vote_date); the bounds on voted_at, a day wider than any UTC offset,
+    // keep the scan on the (voted_at, id) index.
+    if (f.from)
+      c.push(sql.fragment`vote_date >= ${f.from}::date AND voted_at >= ${f.from}::date - interval '1 day'`);
+    if (f.to)
+      c.push(sql.fragment`vote_date <= ${f.to}::date AND voted_at < ${f.to}::date + interval '2 days'`);
     if (after) c.push(sql.fragment`(voted_at, id) < (${after.date}::timestamptz, ${after.id})`);
     return pool.any(
       sql.type(Row)`
