@@ -37,7 +37,11 @@ const conditions = (f: BillFilters) => {
   if (f.chamber) c.push(sql.fragment`origin_chamber = ${f.chamber}`);
   if (f.session) c.push(sql.fragment`session = ${f.session}`);
   if (f.status) c.push(sql.fragment`status = ${f.status}`);
-  if (f.sponsor) c.push(sql.fragment`sponsor_id = ${f.sponsor}`);
+  // Any of the sponsor's ids, as /members/:id takes them (a senator's LIS id, a bioguide id...).
+  if (f.sponsor)
+    c.push(
+      sql.fragment`sponsor_id = coalesce((SELECT member_id FROM rm.member_aliases WHERE alias = ${f.sponsor}), ${f.sponsor})`,
+    );
   if (f.subject) c.push(sql.fragment`subjects @> ${sql.array([f.subject], 'text')}`);
   if (f.policyArea) c.push(sql.fragment`policy_area = ${f.policyArea}`);
   if (f.introducedFrom) c.push(sql.fragment`introduced_date >= ${f.introducedFrom}::date`);

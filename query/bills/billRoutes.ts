@@ -3,9 +3,10 @@ import { z } from 'zod/v4';
 import { BadRequest } from '../../infra/kernel/errors.ts';
 import type { Documents } from '../documents.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
-import { day } from '../http/dates.ts';
+import { day, daysInOrder } from '../http/dates.ts';
 import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
+import { pageLimit } from '../http/paging.ts';
 import { cacheKey, queryParams } from '../http/params.ts';
 import { LIST_CACHE, type Serve } from '../http/serve.ts';
 import { BILL_SORTS } from './billList.ts';
@@ -16,7 +17,7 @@ const token = z.string().min(1).max(200);
 
 export const ListQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20),
+    limit: pageLimit(MAX_PAGE),
     cursor: z.string().max(400).optional(),
     sort: z.enum(BILL_SORTS).default('latest'),
     chamber: z.enum(['lower', 'upper']).optional(),
@@ -46,11 +47,10 @@ export const ListQuery = z
       )
       .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(daysInOrder('introducedFrom', 'introducedTo'));
 
-export const SummaryQuery = z
-  .object({ status: token.optional(), limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(20) })
-  .strict();
+export const SummaryQuery = z.object({ status: token.optional(), limit: pageLimit(MAX_PAGE) }).strict();
 
 // The sort value's type follows the sort: a day for latest / introduced, a count for votes.
 const Cursor = z.union([
@@ -65,6 +65,13 @@ export const billRoutes = (docs: Documents, serve: Serve) => {
     '/api/v1/bills',
     handle(async (req, res) => {
       const q = queryParams(req, ListQuery);
+      // A multi-get names its bills: a filter, sort or page beside it would be silently ignored.
+      const beside = q.ids ? Object.keys(req.query).filter((k) => k !== 'ids') : [];
+      if (beside.length)
+        throw new BadRequest(
+          'ids takes no other parameter',
+          beside.map((path) => ({ path, message: 'not allowed with ids' })),
+        );
       const key = cacheKey('/api/v1/bills', { ...q, ids: q.ids?.join(',') });
       if (q.ids) {
         const ids = q.ids;

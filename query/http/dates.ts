@@ -20,3 +20,15 @@ export const instant = z
     'expected an ISO-8601 UTC instant',
   )
   .refine(realDay, 'no such day');
+
+/**
+ * A date range's bounds in order: `to` before `from` is the client's mistake (a 400 naming it), not an empty page.
+ * For an object schema's `superRefine`.
+ */
+export const daysInOrder =
+  (from: string, to: string) => (q: Readonly<Record<string, unknown>>, ctx: z.RefinementCtx) => {
+    const a = q[from];
+    const b = q[to];
+    if (typeof a === 'string' && typeof b === 'string' && b < a)
+      ctx.addIssue({ code: 'custom', path: [to], message: `${to} (${b}) is before ${from} (${a})` });
+  };

@@ -5,12 +5,13 @@ import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { instant } from '../http/dates.ts';
 import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
+import { pageLimit } from '../http/paging.ts';
 import { cacheKey, idParam, queryParams } from '../http/params.ts';
 import { LIST_CACHE, type Serve } from '../http/serve.ts';
 
 export const RecordQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: pageLimit(100),
     cursor: z.string().max(400).optional(),
   })
   .strict();

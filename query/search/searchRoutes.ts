@@ -1,8 +1,9 @@
 import { Router } from 'express';
 import { z } from 'zod/v4';
 import { decodeCursor, encodeCursor } from '../http/cursor.ts';
-import { day } from '../http/dates.ts';
+import { day, daysInOrder } from '../http/dates.ts';
 import { handle } from '../http/handle.ts';
+import { pageLimit } from '../http/paging.ts';
 import { cacheKey, queryParams, type SafeParser } from '../http/params.ts';
 import { LIST_CACHE, type Serve } from '../http/serve.ts';
 import {
@@ -59,7 +60,7 @@ const facetList = <T extends readonly [string, ...string[]]>(names: T) =>
 
 const common = {
   q: z.string().max(200).default(''),
-  limit: z.coerce.number().int().min(1).max(MAX_SEARCH_PAGE).default(20),
+  limit: pageLimit(MAX_SEARCH_PAGE),
   cursor: z.string().max(100).optional(),
 };
 
@@ -76,7 +77,8 @@ export const BillSearchQuery = z
     introducedTo: day.optional(),
     facets: facetList(BILL_FACETS).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(daysInOrder('introducedFrom', 'introducedTo'));
 
 export const VoteSearchQuery = z
   .object({
@@ -89,7 +91,8 @@ export const VoteSearchQuery = z
     to: day.optional(),
     facets: facetList(VOTE_FACETS).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(daysInOrder('from', 'to'));
 
 const Cursor = z.tuple([z.number().int().min(1).max(MAX_SEARCH_OFFSET)]);
 

@@ -2,9 +2,10 @@ import { Router } from 'express';
 import { z } from 'zod/v4';
 import type { Documents } from '../documents.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
-import { day, instant } from '../http/dates.ts';
+import { day, daysInOrder, instant } from '../http/dates.ts';
 import { detailRoute } from '../http/detailRoute.ts';
 import { handle } from '../http/handle.ts';
+import { pageLimit } from '../http/paging.ts';
 import { cacheKey, queryParams } from '../http/params.ts';
 import { LIST_CACHE, type Serve } from '../http/serve.ts';
 
@@ -12,7 +13,7 @@ const token = z.string().min(1).max(200);
 
 export const ListQuery = z
   .object({
-    limit: z.coerce.number().int().min(1).max(100).default(20),
+    limit: pageLimit(100),
     cursor: z.string().max(400).optional(),
     chamber: z.enum(['lower', 'upper', 'joint']).optional(),
     session: token.optional(),
@@ -22,7 +23,8 @@ export const ListQuery = z
     from: day.optional(),
     to: day.optional(),
   })
-  .strict();
+  .strict()
+  .superRefine(daysInOrder('from', 'to'));
 
 const Cursor = z.tuple([instant, z.string().max(200)]);
 
