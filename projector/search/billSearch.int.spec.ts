@@ -1,7 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import type { BillRecorded } from '../../command/bill/bill.ts';
+import { Command } from '../../command/contract/commands.ts';
+import { parseCaBillsXml } from '../../command/importers/caBills.ts';
 import { inTransaction } from '../../infra/kernel/db.ts';
 import { useProjectorDatabase } from '../../infra/testing/projectorDatabase.ts';
+import { dataPath } from '../../infra/testing/realData.ts';
 import { asEvent, usBillCommand } from '../../infra/testing/usEvents.ts';
 import { billDocument, type VoteSummary } from '../bills/billDocument.ts';
 import { billSearchRow, indexBills } from './billSearch.ts';
@@ -78,5 +82,26 @@ describe('bill search rows: a vote that only moves the counters updates them in 
     await inTransaction(t.pool, (c) => indexBills(c, [retitled]));
     expect(await xmin()).to.equal(version);
     expect(await snapshot()).to.deep.equal(changed);
+  });
+
+  it("finds a Canadian bill by a word of its French title only (C-416, 'Mois du patrimoine hongrois')", async () => {
+    await clear();
+    const parsed = parseCaBillsXml(
+      readFileSync(dataPath('ca/raw/bills/bills_recently_introduced.xml'), 'utf8'),
+    );
+    const c416 = parsed.find((p) => p.position === 'record 6 (C-416)');
+    const bill = (asEvent(Command.parse((c416 as { command: unknown }).command)) as BillRecorded).data;
+    const { document, latestActionDate } = billDocument(bill.billId, bill, [], null);
+    await inTransaction(t.pool, (c) => indexBills(c, [billSearchRow(document, latestActionDate, false)]));
+    const found = async (q: string) =>
+      (
+        await t.pool.query(
+          `SELECT id FROM bill_search WHERE document @@ websearch_to_tsquery('english', $1)`,
+          [q],
+        )
+      ).rows.map((r) => r.id);
+    expect(await found('Hungarian heritage')).to.deep.equal([bill.billId]);
+    expect(await found('patrimoine hongrois')).to.deep.equal([bill.billId]);
+    expect(await found('"mois du patrimoine"')).to.deep.equal([bill.billId]);
   });
 });

@@ -22,13 +22,18 @@ export const billLabel = (jurisdiction: string, type: string | null, number: str
   return `${type.toUpperCase()}-${number}`;
 };
 
-/** Every other English title once (short, popular, as passed...), capped: NDAA-sized bills carry hundreds. */
+/**
+ * Every other title once (short, popular, as passed...), English first, then the other languages (a Canadian bill's
+ * French titles: "patrimoine" finds C-11), capped: NDAA-sized bills carry hundreds. They are read with the English
+ * configuration, as queries are, so a French word is stemmed the same way on both sides.
+ */
 const otherTitles = (d: BillDocument) => {
   const seen = new Set([d.title.toLowerCase()]);
   const out: string[] = [];
-  for (const t of d.titles) {
+  const english = d.titles.filter((t) => t.lang === 'en');
+  for (const t of [...english, ...d.titles.filter((t) => t.lang !== 'en')]) {
     const key = t.text.toLowerCase();
-    if (t.lang !== 'en' || seen.has(key)) continue;
+    if (seen.has(key)) continue;
     seen.add(key);
     out.push(t.text);
     if (out.length === 30) break;
