@@ -5,7 +5,7 @@ import { parseUsBillStatus } from './usBillStatus.ts';
 import { parseLegislatorsCsv, parseLegislatorsYaml } from './usLegislators.ts';
 import { parseUsVote, type UsVoteJson } from './usVote.ts';
 import { asNode } from './values.ts';
-import { XmlSyntaxError, xmlRootName } from './xml.ts';
+import { splitXmlRecords, XmlSyntaxError, xmlLocator, xmlRootName } from './xml.ts';
 
 export type Format =
   | 'us-vote-json'
@@ -78,21 +78,107 @@ const readJson = (text: string): SourceFile => {
   return { skipped: 'JSON that is neither a roll call (vote_id, votes) nor LEGISinfo bills (NumberCode)' };
 };
 
-const readXml = (format: XmlFormat, text: string): Parsed[] => {
-  try {
-    switch (format) {
-      case 'us-billstatus-xml':
-        return one(() => parseUsBillStatus(text));
-      case 'ca-votes-xml':
-        return parseCaVotes(text);
-      case 'ca-bills-xml':
-        return parseCaBillsXml(text);
-      default: {
-        const _exhaustive: never = format;
-        throw new Error(`unhandled XML format ${String(_exhaustive)}`);
-      }
+const parseXmlFormat = (format: XmlFormat, text: string): Parsed[] => {
+  switch (format) {
+    case 'us-billstatus-xml':
+      return one(() => parseUsBillStatus(text));
+    case 'ca-votes-xml':
+      return parseCaVotes(text);
+    case 'ca-bills-xml':
+      return parseCaBillsXml(text);
+    default: {
+      const _exhaustive: never = format;
+      throw new Error(`unhandled XML format ${String(_exhaustive)}`);
     }
+  }
+};
+
+/** The record element of each XML format that holds many records (BILLSTATUS is one bill per file). */
+const RECORD_ELEMENT: Partial<Record<XmlFormat, string>> = {
+  'ca-votes-xml': 'MemberVote',
+  'ca-bills-xml': 'Bill',
+};
+
+/**
+ * A multi-record file that failed validation, read again record by record: one syntax error used to reject all
+ * 832 divisions of a member's file, a file cut short all the records before the cut. Each record is parsed alone
+ * inside an empty root; its positions are moved back to where it sits in the file.
+ */
+const readXmlRecords = (
+  format: XmlFormat,
+  root: string,
+  record: string,
+  text: string,
+  whole: XmlSyntaxError,
+): Parsed[] => {
+  const { pieces, rootAt, rootClosed } = splitXmlRecords(text, root, record);
+  if (pieces.length === 0) return failure(whole, 'file');
+  const locate = xmlLocator(text);
+  const open = `<${root}>`;
+  const out: Parsed[] = [];
+  let broken = false;
+  pieces.forEach((piece, i) => {
+    const n = i + 1;
+    const start = locate(piece.from);
+    // A line and column in the record alone (behind `open` on its first line) to the same place in the file;
+    // the stand-in root's start tag to the real one.
+    const inFile = (line: number, column: number) => {
+      if (line > 1) return { line: start.line + line - 1, column };
+      if (column <= open.length) return locate(rootAt);
+      return { line: start.line, column: start.column + column - 1 - open.length };
+    };
+    if (piece.end !== 'closed') {
+      broken = true;
+      out.push({
+        position: `record ${n} (line ${start.line}, column ${start.column})`,
+        error:
+          piece.end === 'truncated'
+            ? `file ends inside this record (truncated): <${record}> has no </${record}>`
+            : `invalid XML: <${record}> is not closed before the next <${record}> or </${root}>`,
+      });
+      return;
+    }
+    try {
+      const parsed = parseXmlFormat(format, `${open}${text.slice(piece.from, piece.to)}</${root}>`);
+      // The format's parser numbers the only record it saw 1.
+      for (const r of parsed) out.push({ ...r, position: r.position.replace(/^record 1\b/, `record ${n}`) });
+    } catch (err) {
+      if (!(err instanceof XmlSyntaxError)) {
+        out.push({ position: `record ${n}`, error: errorMessage(err) });
+        return;
+      }
+      broken = true;
+      const at = inFile(err.line, err.column);
+      const error = err.message.replace(
+        /\(opened in line (\d+), col (\d+)\)/g,
+        (_m, l: string, c: string) => {
+          const o = inFile(Number(l), Number(c));
+          return `(opened in line ${o.line}, col ${o.column})`;
+        },
+      );
+      out.push({ position: `record ${n} (line ${at.line}, column ${at.column})`, error });
+    }
+  });
+  const last = pieces.at(-1)!;
+  if (!rootClosed && last.end !== 'truncated') {
+    const end = locate(text.length);
+    out.push({
+      position: `line ${end.line}, column ${end.column}`,
+      error: `file ends before </${root}> (truncated after record ${pieces.length})`,
+    });
+  } else if (!broken) {
+    // Every record reads on its own: the error is between records, where it costs none of them.
+    out.push(...failure(whole, 'file'));
+  }
+  return out;
+};
+
+const readXml = (format: XmlFormat, root: string, text: string): Parsed[] => {
+  try {
+    return parseXmlFormat(format, text);
   } catch (err) {
+    const record = RECORD_ELEMENT[format];
+    if (record && err instanceof XmlSyntaxError) return readXmlRecords(format, root, record, text, err);
     return failure(err, 'file');
   }
 };
@@ -125,7 +211,7 @@ export const readSourceFile = (name: string, bytes: Uint8Array): SourceFile => {
         return { format: null, records: [{ position: 'file', error: 'invalid XML: no root element' }] };
       const format = XML_ROOTS[root];
       if (!format) return { skipped: `XML whose root <${root}> is not a known format` };
-      return { format, records: readXml(format, text) };
+      return { format, records: readXml(format, root, text) };
     }
     case 'yaml':
     case 'yml':

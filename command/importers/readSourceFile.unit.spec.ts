@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import { readJson } from '../../infra/testing/realData.ts';
+import { dataPath, readJson } from '../../infra/testing/realData.ts';
 import { readSourceFile } from './readSourceFile.ts';
 
 const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
@@ -62,5 +63,117 @@ describe('readSourceFile: an empty or cut-short file is a broken file, not an un
     expect(read('a.xml', padded)).to.deep.equal({
       skipped: 'XML whose root <Unknown> is not a known format',
     });
+  });
+});
+
+describe('readSourceFile: a syntax error in a multi-record XML file costs that record, not the file', () => {
+  const votes = readFileSync(dataPath('ca/raw/members/votes/votes_example.xml'), 'utf8');
+  const bills = readFileSync(dataPath('ca/raw/bills/bills_recently_introduced.xml'), 'utf8');
+  const read = (name: string, text: string) => {
+    const file = readSourceFile(name, new TextEncoder().encode(text));
+    if ('skipped' in file) throw new Error(`skipped: ${file.skipped}`);
+    return {
+      format: file.format,
+      landed: file.records.flatMap((r) => ('command' in r ? [r.position] : [])),
+      rejected: file.records.flatMap((r) => ('error' in r ? [`${r.position}: ${r.error}`] : [])),
+    };
+  };
+  /** Where the nth (from 1) occurrence of `tag` starts. */
+  const nth = (text: string, tag: string, n: number) => {
+    let at = -1;
+    for (let i = 0; i < n; i += 1) at = text.indexOf(tag, at + 1);
+    if (at < 0) throw new Error(`no ${tag} #${n}`);
+    return at;
+  };
+  /** Line and column (from 1) of an offset, counted independently of the code under test. */
+  const lineColumn = (text: string, offset: number) => {
+    const before = text.slice(0, offset).split('\n');
+    return `line ${before.length}, column ${before.at(-1)!.length + 1}`;
+  };
+  const positions = readSourceFile('votes.xml', new TextEncoder().encode(votes));
+  const allVotes = 'records' in positions ? positions.records.map((r) => r.position) : [];
+
+  it('ourcommons votes with record 5 missing </DecisionDivisionSubject>: 831 land, record 5 is named', () => {
+    expect(allVotes).to.have.length(832);
+    const five = nth(votes, '<MemberVote>', 5);
+    const cut = votes.indexOf('</DecisionDivisionSubject>', five);
+    const broken = votes.slice(0, cut) + votes.slice(cut + '</DecisionDivisionSubject>'.length);
+    const end = broken.indexOf('</MemberVote>', five);
+    const r = read('votes.xml', broken);
+    expect(r.format).to.equal('ca-votes-xml');
+    expect(r.landed).to.deep.equal(allVotes.filter((_p, i) => i !== 4));
+    expect(r.rejected).to.deep.equal([
+      // The file is one line: the column is what finds the record.
+      `record 5 (${lineColumn(broken, end)}): invalid XML: Expected closing tag 'DecisionDivisionSubject' ` +
+        `(opened in ${lineColumn(broken, broken.indexOf('<DecisionDivisionSubject>', five)).replace('column', 'col')}) ` +
+        `instead of closing tag 'MemberVote'.`,
+    ]);
+  });
+
+  it('ourcommons votes with an unescaped & in record 9: 831 land, record 9 is named at the &', () => {
+    const nine = nth(votes, '<MemberVote>', 9);
+    const at = votes.indexOf('</DecisionDivisionSubject>', nine);
+    const broken = `${votes.slice(0, at)} R&D${votes.slice(at)}`;
+    const r = read('votes.xml', broken);
+    expect(r.landed).to.deep.equal(allVotes.filter((_p, i) => i !== 8));
+    expect(r.rejected).to.deep.equal([
+      `record 9 (${lineColumn(broken, at + 2)}): invalid XML: char '&' is not expected.`,
+    ]);
+  });
+
+  it('ourcommons votes cut off mid-record: the complete records before the cut land, the cut one is named', () => {
+    const cut = votes.slice(0, votes.length >> 1);
+    const complete = cut.split('</MemberVote>').length - 1;
+    const r = read('votes.xml', cut);
+    expect(complete).to.be.greaterThan(100);
+    expect(r.landed).to.deep.equal(allVotes.slice(0, complete));
+    expect(r.rejected).to.deep.equal([
+      `record ${complete + 1} (${lineColumn(cut, nth(cut, '<MemberVote>', complete + 1))}): ` +
+        'file ends inside this record (truncated): <MemberVote> has no </MemberVote>',
+    ]);
+  });
+
+  it('LEGISinfo bills XML (many lines): a broken record is located by its line in the file', () => {
+    const four = nth(bills, '<Bill>', 4);
+    const at = bills.indexOf('</LongTitleEn>', four);
+    const broken = bills.slice(0, at) + bills.slice(at + '</LongTitleEn>'.length);
+    const r = read('bills.xml', broken);
+    expect(r.format).to.equal('ca-bills-xml');
+    expect(r.landed.map((p) => p.split(' (')[0])).to.deep.equal(
+      ['1', '2', '3', '5', '6', '7'].map((n) => `record ${n}`),
+    );
+    const where = lineColumn(broken, broken.indexOf('</Bill>', four));
+    expect(where).to.not.match(/^line 1,/);
+    expect(r.rejected).to.deep.equal([
+      `record 4 (${where}): invalid XML: Expected closing tag 'LongTitleEn' ` +
+        `(opened in ${lineColumn(broken, broken.indexOf('<LongTitleEn>', four)).replace('column', 'col')}) ` +
+        `instead of closing tag 'Bill'.`,
+    ]);
+  });
+
+  it('LEGISinfo bills XML without one </Bill>, or cut off between records: the others land', () => {
+    const three = nth(bills, '<Bill>', 3);
+    const close = bills.indexOf('</Bill>', three);
+    const unclosed = read('bills.xml', bills.slice(0, close) + bills.slice(close + '</Bill>'.length));
+    expect(unclosed.landed).to.have.length(6);
+    expect(unclosed.rejected).to.deep.equal([
+      `record 3 (${lineColumn(bills, three)}): invalid XML: <Bill> is not closed before the next <Bill> or </Bills>`,
+    ]);
+    const cut = bills.slice(0, bills.indexOf('</Bill>', nth(bills, '<Bill>', 5)) + '</Bill>'.length);
+    const truncated = read('bills.xml', cut);
+    expect(truncated.landed).to.have.length(5);
+    expect(truncated.rejected).to.deep.equal([
+      `${lineColumn(cut, cut.length)}: file ends before </Bills> (truncated after record 5)`,
+    ]);
+  });
+
+  it('an error between records costs no record and is still reported where it is', () => {
+    const three = nth(bills, '<Bill>', 3);
+    const broken = `${bills.slice(0, three)}& ${bills.slice(three)}`;
+    const r = read('bills.xml', broken);
+    expect(r.landed).to.have.length(7);
+    expect(r.rejected).to.deep.equal([
+      `${lineColumn(broken, three)}: invalid XML: char '&' is not expected.`,
+    ]);
   });
 });

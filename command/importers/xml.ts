@@ -128,3 +128,89 @@ export const xmlRootName = (head: string): string | null => {
   const match = /^\s*<([A-Za-z_][\w.:-]*)/.exec(body);
   return match?.[1] ?? null;
 };
+
+/**
+ * One record element of a multi-record document, as offsets into the file. `closed`: its end tag is there;
+ * `unclosed`: the next record (or the root's end tag) starts first; `truncated`: the file ends inside it.
+ */
+export type XmlPiece = Readonly<{ from: number; to: number; end: 'closed' | 'unclosed' | 'truncated' }>;
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Cuts a document that failed validation at its record elements (`<MemberVote>` in `<ArrayOfMemberVote>`),
+ * without trusting its nesting, so each record can be parsed, and rejected, on its own. Comments and CDATA
+ * are stepped over; records are not nested in any format read. Only a broken file comes here.
+ */
+export const splitXmlRecords = (
+  xml: string,
+  root: string,
+  record: string,
+): { pieces: XmlPiece[]; rootAt: number; rootClosed: boolean } => {
+  const tags = new RegExp(
+    `<!--[\\s\\S]*?(?:-->|$)|<!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>|$)|<(/?)(${escapeRegExp(record)}|${escapeRegExp(root)})(?=[\\s/>]|$)`,
+    'g',
+  );
+  const pieces: XmlPiece[] = [];
+  let open = -1; // where the current record started
+  let after = 0; // end of the last record (or of the root's start tag): a stray end tag's record starts there
+  let rootAt = 0;
+  let rootClosed = false;
+  for (const m of xml.matchAll(tags)) {
+    const [, slash, name] = m;
+    if (name === undefined) continue;
+    const at = m.index;
+    const gt = xml.indexOf('>', at);
+    // Records after the root's end tag (two files run together) are read too: the file's error is reported.
+    rootClosed = name === root && slash === '/';
+    if (name === root) {
+      if (!slash) {
+        rootAt = pieces.length === 0 && open < 0 ? at : rootAt;
+        after = gt < 0 ? xml.length : gt + 1;
+        continue;
+      }
+      if (open >= 0) pieces.push({ from: open, to: at, end: 'unclosed' });
+      open = -1;
+      continue;
+    }
+    if (slash) {
+      if (gt < 0) {
+        open = open >= 0 ? open : after;
+        break;
+      }
+      pieces.push({ from: open >= 0 ? open : after, to: gt + 1, end: 'closed' });
+      open = -1;
+      after = gt + 1;
+      continue;
+    }
+    if (open >= 0) pieces.push({ from: open, to: at, end: 'unclosed' });
+    if (gt >= 0 && xml[gt - 1] === '/') {
+      pieces.push({ from: at, to: gt + 1, end: 'closed' });
+      open = -1;
+      after = gt + 1;
+    } else open = at;
+    if (gt < 0) break;
+  }
+  if (open >= 0) pieces.push({ from: open, to: xml.length, end: 'truncated' });
+  return { pieces, rootAt, rootClosed };
+};
+
+/**
+ * Line and column (from 1) of an offset in a text, counted as the validator counts them (lines end at `\n`,
+ * a byte order mark takes no column), so a record's positions match the whole file's.
+ */
+export const xmlLocator = (text: string) => {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  const bom = text.startsWith('\uFEFF') ? 1 : 0;
+  return (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - starts[lo]! + 1 - (lo === 0 ? Math.min(bom, offset) : 0) };
+  };
+};

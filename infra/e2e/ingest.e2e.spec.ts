@@ -43,10 +43,15 @@ describe('ingest real source files through the CLI and the running services', fu
     admin = createPgPool({ connectionString: db.url, applicationName: 'e2e-ingest' });
     stack = await startStack({ databaseUrl: db.url });
     env = { OPENPOLICY_API_KEY: (await createApiKey(admin, 'ingest e2e', ['write'])).key };
-    // A deliberately corrupted copy of a real roll call: cut off mid-file.
+    // Deliberately corrupted copies of real files: a roll call cut off mid-file, and a member's 832 Canadian
+    // divisions with one record's subject left unclosed (its other 831 records repeat ca/raw: duplicates).
     dir = mkdtempSync(join(tmpdir(), 'op-ingest-'));
     const h1 = readFileSync(dataPath('us/117/votes/2021/h1/data.json'), 'utf8');
     writeFileSync(join(dir, 'data.json'), h1.slice(0, 5_000));
+    const ca = readFileSync(dataPath('ca/raw/members/votes/votes_example.xml'), 'utf8');
+    const fifth = ca.split('<MemberVote>', 5).join('<MemberVote>').length;
+    const subject = ca.indexOf('</DecisionDivisionSubject>', fifth);
+    writeFileSync(join(dir, 'votes.xml'), ca.slice(0, subject) + ca.slice(subject + 26));
     paths = [
       dataPath('us/legislators/legislators-current.yaml'),
       dataPath('us/117/votes/2021/h49'),
@@ -54,6 +59,7 @@ describe('ingest real source files through the CLI and the running services', fu
       dataPath('us/117/bills/hr/hr1319'),
       dataPath('ca/raw'),
       join(dir, 'data.json'),
+      join(dir, 'votes.xml'),
     ];
     first = await ingest(
       ['--url', stack.commandUrl, '--rejects', join(dir, 'rejects.ndjson'), ...paths],
@@ -72,10 +78,16 @@ describe('ingest real source files through the CLI and the running services', fu
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(rejects).to.have.length(1);
+    expect(rejects).to.have.length(2);
     expect(rejects[0].file).to.equal(join(dir, 'data.json'));
     expect(rejects[0].reason).to.match(/JSON/i);
-    expect(first.stdout).to.match(/rejected 1\b/);
+    // One record of the corrupted vote file, by its number and where it breaks; its 831 others were read.
+    expect(rejects[1]).to.include({ file: join(dir, 'votes.xml') });
+    expect(rejects[1].position).to.match(/^record 5 \(line 1, column \d+\)$/);
+    expect(rejects[1].reason).to.match(/^invalid XML: Expected closing tag 'DecisionDivisionSubject'/);
+    expect(first.stdout).to.match(/rejected 2\b/);
+    const duplicates = /duplicates ([\d,]+)/.exec(first.stdout)?.[1] ?? '0';
+    expect(Number(duplicates.replace(/,/g, ''))).to.be.at.least(831);
   });
 
   it('serves House roll 49 with the per-party counts in the source file', async () => {
@@ -134,7 +146,7 @@ describe('ingest real source files through the CLI and the running services', fu
     const before = await Promise.all(
       ['/api/v1/votes/us-117-2021-h49', '/api/v1/members/us-B001230'].map(get),
     );
-    const again = await ingest(['--url', stack.commandUrl, ...paths.slice(0, -1)], env);
+    const again = await ingest(['--url', stack.commandUrl, ...paths.slice(0, -2)], env);
     expect(again.code).to.equal(0);
     expect(again.stdout).to.match(/accepted [\d,]+ \(duplicates [\d,]+\)/);
     const m = /accepted ([\d,]+) \(duplicates ([\d,]+)\)/.exec(again.stdout)!;
