@@ -60,3 +60,13 @@ export const cleanSummary = (raw: string): { html: string; text: string } | null
   const text = htmlText(html);
   return text ? { html, text } : null;
 };
+
+/** A tag (`<a href=...>`, `</a>`) or a character reference (`&amp;`, `&#8212;`) in text that should be plain. */
+const MARKUP = /<\/?[a-z][^<>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
+
+/**
+ * A short text that should be plain but is sometimes published with HTML in it (BILLSTATUS action texts link
+ * discharge petitions with `<a href=...>`): its readable words, entities decoded. Text without markup is kept
+ * exactly as written (a bare `R&D` is not an entity), so only the records that had markup change.
+ */
+export const plainText = (raw: string): string => (MARKUP.test(raw) ? (cleanSummary(raw)?.text ?? '') : raw);

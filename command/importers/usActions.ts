@@ -1,4 +1,5 @@
 import type { Chamber } from '../contract/primitives.ts';
+import { plainText } from './summaryHtml.ts';
 import { asList, asNode, asText, type Node } from './values.ts';
 
 export type UsAction = { date: string; text: string; chamber: Chamber | null; stage: string | null };
@@ -64,7 +65,9 @@ export const readUsActions = (items: readonly unknown[]) => {
   for (const item of [...items].reverse()) {
     const a = asNode(item);
     const day = asText(a.actionDate);
-    const text = asText(a.text);
+    // Served and shown as text: discharge petitions come with an `<a href=...>` to the Clerk's page in them.
+    const raw = asText(a.text);
+    const text = raw === null ? null : plainText(raw);
     if (!day || !text) continue; // BILLSTATUS pads some lists with empty items
     const time = asText(a.actionTime);
     const code = asText(a.actionCode);

@@ -21,14 +21,20 @@ export const billDocument = (
   votes: readonly VoteSummary[],
   stubTitle: string | null,
 ) => {
-  const actions = [...(state?.actions ?? [])].sort((a, b) =>
-    a.date < b.date ? -1 : a.date > b.date ? 1 : 0,
-  );
+  // Days only, and stable: within a day the record's order is the source's (BILLSTATUS gives some actions a
+  // time and others not, so "2021-09-30" must not sort before "2021-09-30T15:45:13" of the same day).
+  const actions = [...(state?.actions ?? [])].sort((a, b) => {
+    const x = a.date.slice(0, 10);
+    const y = b.date.slice(0, 10);
+    return x < y ? -1 : x > y ? 1 : 0;
+  });
   const latest = actions.at(-1) ?? null;
   const lastVote = votes.at(-1) ?? null;
   const latestActionDate = [day(latest?.date), day(lastVote?.date)].filter(Boolean).sort().at(-1) ?? null;
   const title = state?.title ?? stubTitle ?? id;
   const status = state?.status ?? 'unknown';
+  // The legislature's own wording ("At second reading in the Senate"): the neutral status alone loses it.
+  const statusText = state?.statusText ?? null;
   const document = {
     id,
     stub: state === null,
@@ -41,6 +47,7 @@ export const billDocument = (
     originChamber: state?.originChamber ?? null,
     introducedDate: state?.introducedDate ?? null,
     status,
+    statusText,
     latestAction: latest ? { date: latest.date, text: latest.text } : null,
     summary: state?.summary ?? null,
     sponsor: state?.sponsor ?? null,
@@ -57,6 +64,7 @@ export const billDocument = (
     id,
     title,
     status,
+    statusText,
     introducedDate: document.introducedDate,
     latestAction: document.latestAction,
     latestActionDate,

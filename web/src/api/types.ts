@@ -41,6 +41,8 @@ export type Bill = {
   originChamber: string | null;
   introducedDate: string | null;
   status: string;
+  /** The legislature's own wording of the status (LEGISinfo: "At second reading in the Senate"), if it has one. */
+  statusText?: string | null;
   latestAction: { date: string; text: string } | null;
   /** Sanitized HTML (p, ul, ol, li, b, i, strong, em, br, a) from the bill status record. */
   summary: { date: string | null; html: string } | null;
@@ -147,6 +149,7 @@ export type BillListItem = {
   id: string;
   title: string;
   status: string;
+  statusText?: string | null;
   introducedDate: string | null;
   latestAction: { date: string; text: string } | null;
   latestActionDate: string | null;

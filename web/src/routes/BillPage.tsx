@@ -53,6 +53,13 @@ function RollCalls({ bill }: { bill: Bill }) {
   );
 }
 
+/** "117th Congress", or for a Canadian bill its Parliament and session ("44th Parliament, session 1"). */
+const sessionName = (id: string, session: string) => {
+  if (!id.startsWith('ca-')) return `${session}th Congress`;
+  const [parliament, number] = session.split('-');
+  return `${parliament}th Parliament${number ? `, session ${number}` : ''}`;
+};
+
 export default function BillPage() {
   const { id } = useParams<{ id: string }>();
   const { data, error, isPending } = useQuery(billQuery(id));
@@ -74,8 +81,11 @@ export default function BillPage() {
   return (
     <article className="bill" data-testid="bill-page">
       <p className="eyebrow">
-        {billLabel(bill.id, bill.type, bill.number)} · {bill.session ? `${bill.session}th Congress` : ''} ·{' '}
+        {billLabel(bill.id, bill.type, bill.number)} ·{' '}
+        {bill.session ? sessionName(bill.id, bill.session) : ''} ·{' '}
         <span className={`badge status-${bill.status}`}>{statusName(bill.status)}</span>
+        {/* The legislature's own wording says where the bill is, which the neutral badge cannot. */}
+        {bill.statusText && <span data-testid="bill-status-text"> {bill.statusText}</span>}
       </p>
       <h1>{bill.title}</h1>
       <dl className="facts">
