@@ -120,7 +120,7 @@ app.get('/api/v1/members/:id', async (req, res) => {
   const rows = await query(
     req,
     `WITH aliases AS (SELECT alias FROM member_aliases WHERE member_id = $1 UNION SELECT $1)
-     SELECT jsonb_build_object('id', $1::text, 'profile', (SELECT profile FROM member_state WHERE id = $1),
+     SELECT jsonb_build_object('id', $1::text, 'profile', (SELECT profile - 'sources' FROM member_state WHERE id = $1),
               'rollCalls', count(*), 'notVoting', count(*) FILTER (WHERE b.position_class = 'not_voting'),
               'withParty', count(*) FILTER (WHERE b.with_party), 'againstParty', count(*) FILTER (WHERE NOT b.with_party))
               AS doc

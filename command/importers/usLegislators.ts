@@ -42,10 +42,15 @@ const fullName = (n: Node) =>
     .filter((p) => p !== null)
     .join(' ');
 
-const term = (t: Node) => {
+/**
+ * A term in a chamber, or one per period of its `party_affiliations` when the member changed party during it
+ * (Van Drew, D to R on 2019-12-19): the term's own `party` is only the last one. Each period keeps the rest of the
+ * term; a term without affiliations gives the same one term as always, so its record (and event id) is unchanged.
+ */
+const terms = (t: Node) => {
   const chamber = CHAMBER[asText(t.type) ?? ''];
-  if (!chamber) return null; // executive terms (prez, viceprez) are not seats in a chamber
-  return {
+  if (!chamber) return []; // executive terms (prez, viceprez) are not seats in a chamber
+  const whole = {
     chamber,
     start: asText(t.start) ?? '',
     end: asText(t.end),
@@ -53,6 +58,15 @@ const term = (t: Node) => {
     region: asText(t.state),
     district: asText(t.district),
   };
+  const periods = asList(t.party_affiliations).map(asNode);
+  return periods.length === 0
+    ? [whole]
+    : periods.map((p) => ({
+        ...whole,
+        start: asText(p.start) ?? whole.start,
+        end: asText(p.end) ?? whole.end,
+        party: asText(p.party) ?? whole.party,
+      }));
 };
 
 /** One entry of legislators-*.yaml (`unitedstates/congress-legislators`): every id scheme and every term. */
@@ -60,9 +74,8 @@ export const legislatorFromYaml = (entry: unknown): RecordMemberInput => {
   const e = asNode(entry);
   const name = asNode(e.name);
   const bio = asNode(e.bio);
-  const terms = asList(e.terms)
-    .map((t) => term(asNode(t)))
-    .filter((t) => t !== null)
+  const dated = asList(e.terms)
+    .flatMap((t) => terms(asNode(t)))
     .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   return {
     type: 'RecordMember',
@@ -72,8 +85,8 @@ export const legislatorFromYaml = (entry: unknown): RecordMemberInput => {
       name: { full: fullName(name), first: asText(name.first), last: asText(name.last) },
       gender: asText(bio.gender),
       birthday: asText(bio.birthday),
-      terms,
-      latestTerm: terms.at(-1) ?? null,
+      terms: dated,
+      latestTerm: dated.at(-1) ?? null,
     },
   };
 };

@@ -62,6 +62,50 @@ describe('US legislators (congress-legislators YAML and CSV -> RecordMember)', (
     });
   });
 
+  it('splits a term at each change of party in its party_affiliations (Van Drew, line 30392; Kiley, line 35842)', () => {
+    const at = (line: number) => member(yaml.find((p) => p.position.endsWith(`(line ${line})`)));
+    // 2019-2021 says `party: Republican`, but he was a Democrat until 2019-12-18.
+    const vanDrew = at(30392);
+    expect(vanDrew.ids[0]).to.deep.equal({ scheme: 'bioguide', id: 'V000133' });
+    expect(vanDrew.terms.slice(0, 3)).to.deep.equal([
+      {
+        chamber: 'lower',
+        start: '2019-01-03',
+        end: '2019-12-18',
+        party: 'Democrat',
+        region: 'NJ',
+        district: '2',
+      },
+      {
+        chamber: 'lower',
+        start: '2019-12-19',
+        end: '2021-01-03',
+        party: 'Republican',
+        region: 'NJ',
+        district: '2',
+      },
+      {
+        chamber: 'lower',
+        start: '2021-01-03',
+        end: '2023-01-03',
+        party: 'Republican',
+        region: 'NJ',
+        district: '2',
+      },
+    ]);
+    expect(vanDrew.terms).to.have.length(5); // 4 terms in the file, the first one in two
+    const kiley = at(35842);
+    expect(kiley.terms.slice(-2).map((t) => [t.start, t.end, t.party])).to.deep.equal([
+      ['2025-01-03', '2026-03-08', 'Republican'],
+      ['2026-03-09', '2027-01-03', 'Independent'],
+    ]);
+    expect(kiley.latestTerm).to.include({ start: '2026-03-09', party: 'Independent' });
+    // Only these two entries have party_affiliations: every other term is one term, as before.
+    const terms = yaml.reduce((n, p) => n + member(p).terms.length, 0);
+    const sourceTerms = (text('legislators-current.yaml').match(/^ {2}- type: (rep|sen)$/gm) ?? []).length;
+    expect(terms).to.equal(sourceTerms + 2);
+  });
+
   it('reads the current CSV row of Sanders (line 4) with its latest term and no dates', () => {
     const csv = parseLegislatorsCsv(text('legislators-current.csv'));
     expect(csv).to.have.length(537);

@@ -56,7 +56,8 @@ export const loadMemberInputs = async (
     [ids],
   );
   const profileRows = await client.query<{ id: string; profile: MemberRecorded['data'] }>(
-    'SELECT id, profile FROM member_state WHERE id = ANY($1::text[])',
+    // The merged profile only: the per-source records under `sources` are the projection's (memberProjection.ts).
+    "SELECT id, profile - 'sources' AS profile FROM member_state WHERE id = ANY($1::text[])",
     [ids],
   );
   const aliases = new Map<string, Set<string>>(ids.map((id) => [id, new Set([id])]));
