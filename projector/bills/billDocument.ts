@@ -1,4 +1,5 @@
 import type { BillRecorded } from '../../command/bill/bill.ts';
+import { billLabelOfId } from './billLabel.ts';
 
 type BillState = BillRecorded['data'];
 export type VoteSummary = Readonly<{
@@ -31,7 +32,8 @@ export const billDocument = (
   const latest = actions.at(-1) ?? null;
   const lastVote = votes.at(-1) ?? null;
   const latestActionDate = [day(latest?.date), day(lastVote?.date)].filter(Boolean).sort().at(-1) ?? null;
-  const title = state?.title ?? stubTitle ?? id;
+  // A stub is named by the title the vote reported, else by its label ("C-223"), never by its id.
+  const title = state?.title ?? stubTitle ?? billLabelOfId(id) ?? id;
   const status = state?.status ?? 'unknown';
   // The legislature's own wording ("At second reading in the Senate"): the neutral status alone loses it.
   const statusText = state?.statusText ?? null;

@@ -86,3 +86,14 @@ describe('bill document: actions and latest action as the source orders them', (
     expect(wrong).to.deep.equal([]);
   });
 });
+
+describe('bill document: a stub bill is named by its label until its record arrives', () => {
+  it('takes the title the vote reported, else the label, never the id', () => {
+    expect(billDocument('ca-44-1-c-223', null, [], null).document.title).to.equal('C-223');
+    expect(billDocument('us-117-hres-838', null, [], null).document.title).to.equal('H.Res. 838');
+    expect(billDocument('us-117-hres-838', null, [], 'Providing for consideration').document.title).to.equal(
+      'Providing for consideration',
+    );
+    expect(billDocument('us-117-hres-838', null, [], null).listItem.title).to.equal('H.Res. 838');
+  });
+});

@@ -1,26 +1,9 @@
 import type pg from 'pg';
 import type { billDocument } from '../bills/billDocument.ts';
+import { billLabel } from '../bills/billLabel.ts';
 import { jsonRows } from '../sql.ts';
 
 type BillDocument = ReturnType<typeof billDocument>['document'];
-
-const US_LABELS: Record<string, string> = {
-  hr: 'H.R.',
-  s: 'S.',
-  hres: 'H.Res.',
-  sres: 'S.Res.',
-  hjres: 'H.J.Res.',
-  sjres: 'S.J.Res.',
-  hconres: 'H.Con.Res.',
-  sconres: 'S.Con.Res.',
-};
-
-/** The number as the legislature prints it: "H.R. 1319" (US), "C-11" (Canada). */
-export const billLabel = (jurisdiction: string, type: string | null, number: string | null) => {
-  if (!type || !number) return null;
-  if (jurisdiction === 'us') return `${US_LABELS[type] ?? type.toUpperCase()} ${number}`;
-  return `${type.toUpperCase()}-${number}`;
-};
 
 /**
  * Every other title once (short, popular, as passed...), English first, then the other languages (a Canadian bill's
