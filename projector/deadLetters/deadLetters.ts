@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { upcast } from '../../command/contract/upcast.ts';
 import { inTransaction } from '../../infra/kernel/db.ts';
 import { drainWholeMemberQueue } from '../members/memberQueue.ts';
-import { CHANGES_CHANNEL, projectEvents, SWITCH_LOCK } from '../runner/applyBatch.ts';
+import { notifyChanges, projectEvents, SWITCH_LOCK } from '../runner/applyBatch.ts';
 
 export type DeadLetter = Readonly<{
   id: number;
@@ -107,15 +107,13 @@ export const replayDeadLetters = async (pool: pg.Pool, o: { ids?: readonly numbe
         // The replay renders the members it touched itself: a running projector's renderer is not told.
         await drainWholeMemberQueue(client);
         await client.query('UPDATE projector.dead_letters SET replayed_at = now() WHERE id = $1', [row.id]);
-        await client.query('SELECT pg_notify($1, $2)', [
-          CHANGES_CHANNEL,
-          JSON.stringify({
-            position: row.position,
-            votes: changed.votes,
-            bills: changed.dirtyBills,
-            members: changed.dirtyMembers,
-          }),
-        ]);
+        // A replayed House roll call names ~430 members: over the notification's limit it says `all`.
+        await notifyChanges(client, {
+          position: row.position,
+          votes: changed.votes,
+          bills: changed.dirtyBills,
+          members: changed.dirtyMembers,
+        });
       });
       results.push({ id: row.id, position: row.position, replayed: true });
     } catch (err) {

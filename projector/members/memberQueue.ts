@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import { inTransaction } from '../../infra/kernel/db.ts';
-import { CHANGES_CHANNEL, NOTIFY_LIMIT, PROJECTION_LOCK, SWITCH_LOCK } from '../runner/applyBatch.ts';
+import { notifyChanges, PROJECTION_LOCK, SWITCH_LOCK } from '../runner/applyBatch.ts';
 import { deferredIndexes, MAX_INDEX_DEFER_MS, restoreDeferredIndexes } from '../votes/ballotIndexes.ts';
 import { memberQueueEmpty } from './queueMembers.ts';
 import { renderMembers } from './renderMembers.ts';
@@ -59,9 +59,7 @@ export const drainMemberQueue = async (
     );
   }
   if (keys.length) {
-    let payload = JSON.stringify({ position, votes: [], bills: [], members: keys });
-    if (payload.length > NOTIFY_LIMIT) payload = JSON.stringify({ position, all: true });
-    await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
+    await notifyChanges(client, { position, votes: [], bills: [], members: keys });
   }
   return { keys, more };
 };

@@ -55,6 +55,19 @@ export const claimCheckpoint = async (client: pg.ClientBase, cursor: Cursor, exp
 /** Longer change notifications become `{position, all: true}` (Postgres caps a payload at 8,000 bytes). */
 export const NOTIFY_LIMIT = 7_500;
 
+/**
+ * Tells the query services what changed, inside the caller's transaction: the ids, or that everything may have
+ * (`all`) when the list is too long for a notification, which would otherwise fail the transaction.
+ */
+export const notifyChanges = async (
+  client: pg.ClientBase,
+  changes: Readonly<{ position: string | null; votes: unknown[]; bills: string[]; members: string[] }>,
+) => {
+  let payload = JSON.stringify(changes);
+  if (payload.length > NOTIFY_LIMIT) payload = JSON.stringify({ position: changes.position, all: true });
+  await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
+};
+
 type DeadLetter = { raw: RawEvent; reason: string };
 
 const decodeOne = (raw: RawEvent): Decoded => {
@@ -281,9 +294,11 @@ export const applyBatch = async (
     [membersCurrent ? ['votes', 'bills', 'members'] : ['votes', 'bills'], last.position, eventTime],
   );
   // Member documents change when the renderer drains the queue, and it announces them then.
-  const changes = { position: last.position, votes: changedVotes, bills: dirtyBills, members: [] };
-  let payload = JSON.stringify(changes);
-  if (payload.length > NOTIFY_LIMIT) payload = JSON.stringify({ position: last.position, all: true });
-  await client.query('SELECT pg_notify($1, $2)', [CHANGES_CHANNEL, payload]);
+  await notifyChanges(client, {
+    position: last.position,
+    votes: changedVotes,
+    bills: dirtyBills,
+    members: [],
+  });
   return { applied: events.length, dead: dead.length };
 };
