@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Command } from '../../command/contract/commands.ts';
 import { decide } from '../../command/contract/decide.ts';
 import { parseUsBillStatus } from '../../command/importers/usBillStatus.ts';
+import { parseLegislatorsYaml } from '../../command/importers/usLegislators.ts';
 import { parseUsVote, type UsVoteJson } from '../../command/importers/usVote.ts';
 import { dataPath, readJson } from './realData.ts';
 
@@ -23,5 +24,16 @@ export const usBillCommands = () =>
   readdirSync(dataPath('us/117/bills')).flatMap((type) =>
     readdirSync(dataPath(`us/117/bills/${type}`)).map((bill) => usBillCommand(`${type}/${bill}`)),
   );
+
+/** A member's record in legislators-current.yaml as a command, by bioguide id, e.g. `usLegislatorCommand('K000367')`. */
+export const usLegislatorCommand = (bioguide: string) => {
+  const parsed = parseLegislatorsYaml(
+    readFileSync(dataPath('us/legislators/legislators-current.yaml'), 'utf8'),
+  );
+  const record = parsed.find((p) => 'command' in p && JSON.stringify(p.command).includes(`"${bioguide}"`));
+  if (!record || !('command' in record))
+    throw new Error(`no legislator ${bioguide} in legislators-current.yaml`);
+  return Command.parse(record.command);
+};
 
 export const asEvent = (command: Command) => decide(command, { recordedAt: new Date().toISOString() });

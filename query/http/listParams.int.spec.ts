@@ -1,59 +1,23 @@
-import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
-import type pg from 'pg';
-import { Command } from '../../command/contract/commands.ts';
-import { parseLegislatorsYaml } from '../../command/importers/usLegislators.ts';
-import { createPgPool } from '../../infra/kernel/db.ts';
 import { projectEvents, projectUsVotes } from '../../infra/testing/projectUsVotes.ts';
-import { dataPath } from '../../infra/testing/realData.ts';
-import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
-import { asEvent, usBillCommands } from '../../infra/testing/usEvents.ts';
-import { loadQueryConfig } from '../config.ts';
-import { startQueryService } from '../index.ts';
-
-/** Amy Klobuchar's record in legislators-current.yaml: bioguide K000367, LIS S311. */
-const klobuchar = () => {
-  const parsed = parseLegislatorsYaml(
-    readFileSync(dataPath('us/legislators/legislators-current.yaml'), 'utf8'),
-  );
-  const record = parsed.find((p) => 'command' in p && JSON.stringify(p.command).includes('"K000367"'));
-  return Command.parse((record as { command: unknown }).command);
-};
+import { useQueryService } from '../../infra/testing/queryService.ts';
+import { asEvent, usBillCommands, usLegislatorCommand } from '../../infra/testing/usEvents.ts';
 
 /** List parameters a client can get wrong: each is a 400 naming the parameter, never a silently different page. */
 describe('list and search parameters: precise 400s, aliases as /members takes them', function () {
   this.timeout(120_000);
-  let db: TestDatabase;
-  let admin: pg.Pool;
-  let svc: Awaited<ReturnType<typeof startQueryService>>;
-  const request = async (path: string) => {
-    const r = await fetch(`${svc.url}${path}`);
-    return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as any };
-  };
-
-  before(async () => {
-    db = await createTestDatabase();
-    admin = createPgPool({ connectionString: db.url, applicationName: 'test-admin' });
+  const t = useQueryService(async (admin, url) => {
     await projectEvents(
       admin,
-      db.url,
-      [...usBillCommands(), klobuchar()].map((c) => asEvent(c)),
+      url,
+      [...usBillCommands(), usLegislatorCommand('K000367')].map((c) => asEvent(c)),
     );
-    await projectUsVotes(admin, db.url, ['2021/h48', '2021/h49']);
-    svc = await startQueryService(
-      loadQueryConfig({
-        DATABASE_URL: db.url,
-        QUERY_PORT: '0',
-        LOG_LEVEL: 'silent',
-        QUERY_RATE_LIMIT_RPS: '0',
-      }),
-    );
+    await projectUsVotes(admin, url, ['2021/h48', '2021/h49']);
   });
-  after(async () => {
-    await svc?.stop();
-    await admin?.end();
-    await db?.drop();
-  });
+  const request = async (path: string) => {
+    const r = await fetch(`${t.url}${path}`);
+    return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as any };
+  };
 
   const refused = async (path: string, param: string) => {
     const r = await request(path);
@@ -101,6 +65,7 @@ describe('list and search parameters: precise 400s, aliases as /members takes th
     expect(ok.body.items.map((b: { id: string }) => b.id)).to.deep.equal(['us-117-hr-1319']);
   });
 
+  // Amy Klobuchar: bioguide K000367, LIS S311.
   it('filters bills by any id of their sponsor, as /members/:id resolves it', async () => {
     const byBioguide = await request('/api/v1/bills?sponsor=us-K000367&limit=100');
     expect(byBioguide.body.items.length).to.be.greaterThan(0);

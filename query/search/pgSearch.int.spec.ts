@@ -1,16 +1,12 @@
 import { expect } from 'chai';
-import type pg from 'pg';
-import { createPgPool } from '../../infra/kernel/db.ts';
 import {
   appendEvents,
   projectEvents,
   projectUsVotes,
   startTestProjector,
 } from '../../infra/testing/projectUsVotes.ts';
-import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
+import { useQueryService } from '../../infra/testing/queryService.ts';
 import { asEvent, usBillCommands } from '../../infra/testing/usEvents.ts';
-import { loadQueryConfig } from '../config.ts';
-import { startQueryService } from '../index.ts';
 import { highlightAll, tsqueryOperands } from './tokenHighlight.ts';
 
 type Hit = {
@@ -75,38 +71,19 @@ const STOP = new Set(
 
 describe('bill and vote search on Postgres full text (776 real bills of the 117th Congress)', function () {
   this.timeout(120_000);
-  let db: TestDatabase;
-  let admin: pg.Pool;
-  let svc: Awaited<ReturnType<typeof startQueryService>>;
+  const t = useQueryService(async (admin, url) => {
+    await projectEvents(
+      admin,
+      url,
+      usBillCommands().map((c) => asEvent(c)),
+    );
+    await projectUsVotes(admin, url, ['2021/h48', '2021/h49']);
+  });
   const search = async (query: string, path = '/api/v1/bills/search') => {
-    const r = await fetch(`${svc.url}${path}?${query}`);
+    const r = await fetch(`${t.url}${path}?${query}`);
     expect(r.status, await r.clone().text()).to.equal(200);
     return (await r.json()) as Page;
   };
-
-  before(async () => {
-    db = await createTestDatabase();
-    admin = createPgPool({ connectionString: db.url, applicationName: 'test-admin' });
-    await projectEvents(
-      admin,
-      db.url,
-      usBillCommands().map((c) => asEvent(c)),
-    );
-    await projectUsVotes(admin, db.url, ['2021/h48', '2021/h49']);
-    svc = await startQueryService(
-      loadQueryConfig({
-        DATABASE_URL: db.url,
-        QUERY_PORT: '0',
-        LOG_LEVEL: 'silent',
-        QUERY_RATE_LIMIT_RPS: '0',
-      }),
-    );
-  });
-  after(async () => {
-    await svc?.stop();
-    await admin?.end();
-    await db?.drop();
-  });
 
   it('counts every facet exactly as the source files do, with and without a query', async () => {
     const all = await search('');
@@ -230,7 +207,7 @@ describe('bill and vote search on Postgres full text (776 real bills of the 117t
     ];
     let marked = 0;
     for (const query of queries) {
-      const r = await admin.query<{ terms: string; texts: [string, string | null, string | null][] }>(
+      const r = await t.admin.query<{ terms: string; texts: [string, string | null, string | null][] }>(
         `WITH q AS (SELECT ${query} AS query)
          SELECT (SELECT query::text FROM q) AS terms, json_agg(json_build_array(t.text, t.map,
                   ts_headline('english', t.text, q.query, 'HighlightAll=true, StartSel=\uE000, StopSel=\uE001'))) AS texts
@@ -265,7 +242,7 @@ describe('bill and vote search on Postgres full text (776 real bills of the 117t
   });
 
   it('answers a precise problem+json 400 naming each bad parameter', async () => {
-    const r = await fetch(`${svc.url}/api/v1/bills/search?chamber=moon&facets=color&limit=500&sort=x`);
+    const r = await fetch(`${t.url}/api/v1/bills/search?chamber=moon&facets=color&limit=500&sort=x`);
     expect(r.status).to.equal(400);
     expect(r.headers.get('content-type')).to.match(/^application\/problem\+json/);
     const problem = (await r.json()) as { errors: { path: string }[] };
@@ -282,12 +259,12 @@ describe('bill and vote search on Postgres full text (776 real bills of the 117t
                      WHERE word ~ '^[a-z]{4,}$' GROUP BY word) c`;
     const kept = `SELECT coalesce(string_agg(word || ':' || ndoc, ',' ORDER BY word), '') AS words FROM rm.search_words`;
     const same = async () => {
-      const [a, b] = await Promise.all([admin.query(fresh), admin.query(kept)]);
+      const [a, b] = await Promise.all([t.admin.query(fresh), t.admin.query(kept)]);
       expect(b.rows[0].words).to.equal(a.rows[0].words);
     };
     await same();
 
-    const projector = await startTestProjector(db.url, 'projector-test');
+    const projector = await startTestProjector(t.db.url, 'projector-test');
     try {
       // A corrected record of a real bill (its summary replaced) and a new bill with a word no bill has.
       const base = usBillCommands().find((c) => (c.data as Bill).number === '3076')!;
@@ -303,7 +280,7 @@ describe('bill and vote search on Postgres full text (776 real bills of the 117t
         data: { ...base.data, number: '99999', title: 'Zebrafinch Habitat Act', summary: null },
       };
       const started = Date.now();
-      await appendEvents(admin, [asEvent(corrected as never), asEvent(added as never)]);
+      await appendEvents(t.admin, [asEvent(corrected as never), asEvent(added as never)]);
       let found: Page | undefined;
       while (Date.now() - started < 5_000) {
         found = await search('q=zebrafinch');

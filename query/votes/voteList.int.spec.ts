@@ -1,10 +1,6 @@
 import { expect } from 'chai';
-import type pg from 'pg';
-import { createPgPool } from '../../infra/kernel/db.ts';
 import { projectUsVotes } from '../../infra/testing/projectUsVotes.ts';
-import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
-import { loadQueryConfig } from '../config.ts';
-import { startQueryService } from '../index.ts';
+import { useQueryService } from '../../infra/testing/queryService.ts';
 
 // House roll calls of December 2021 (source dates, Eastern time): h402 19:05 to h405 21:51 on the 7th, which in UTC
 // are on the 8th; h406 17:54 on the 8th.
@@ -12,35 +8,16 @@ const EVENING_OF_7TH = ['us-117-2021-h402', 'us-117-2021-h403', 'us-117-2021-h40
 
 describe('vote date filters: the day the vote was held, in the legislature own time', function () {
   this.timeout(120_000);
-  let db: TestDatabase;
-  let admin: pg.Pool;
-  let svc: Awaited<ReturnType<typeof startQueryService>>;
+  const t = useQueryService((admin, url) =>
+    projectUsVotes(admin, url, ['2021/h402', '2021/h403', '2021/h404', '2021/h405', '2021/h406']),
+  );
+  type Page = { items?: { id: string }[]; hits?: { id: string }[] };
   const get = async (path: string) => {
-    const r = await fetch(`${svc.url}${path}`);
+    const r = await fetch(`${t.url}${path}`);
     expect(r.status, await r.clone().text()).to.equal(200);
     return (await r.json()) as Page;
   };
-  type Page = { items?: { id: string }[]; hits?: { id: string }[] };
   const ids = (page: Page) => (page.items ?? page.hits ?? []).map((v) => v.id).sort();
-
-  before(async () => {
-    db = await createTestDatabase();
-    admin = createPgPool({ connectionString: db.url, applicationName: 'test-admin' });
-    await projectUsVotes(admin, db.url, ['2021/h402', '2021/h403', '2021/h404', '2021/h405', '2021/h406']);
-    svc = await startQueryService(
-      loadQueryConfig({
-        DATABASE_URL: db.url,
-        QUERY_PORT: '0',
-        LOG_LEVEL: 'silent',
-        QUERY_RATE_LIMIT_RPS: '0',
-      }),
-    );
-  });
-  after(async () => {
-    await svc?.stop();
-    await admin?.end();
-    await db?.drop();
-  });
 
   it('lists an evening vote on the day it was held, not on the UTC day', async () => {
     expect(ids(await get('/api/v1/votes?from=2021-12-07&to=2021-12-07'))).to.deep.equal(EVENING_OF_7TH);
@@ -60,7 +37,7 @@ describe('vote date filters: the day the vote was held, in the legislature own t
   });
 
   it('keeps the day the source wrote in rm.votes.vote_date', async () => {
-    const { rows } = await admin.query<{ id: string; day: string }>(
+    const { rows } = await t.admin.query<{ id: string; day: string }>(
       `SELECT id, vote_date::text AS day FROM rm.votes ORDER BY id`,
     );
     expect(rows.map((r) => `${r.id} ${r.day}`)).to.deep.equal([
