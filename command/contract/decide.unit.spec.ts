@@ -21,6 +21,23 @@ describe('decide (command -> event)', () => {
     expect(a.eventId).to.equal(b.eventId);
   });
 
+  it('gives reported totals the same event id whatever order their keys were written in', () => {
+    const withTotals = (totals: Record<string, number>) => {
+      const raw = parseUsVote(readJson<UsVoteJson>('us/117/votes/2021/h49/data.json'));
+      return decide(Command.parse({ ...raw, data: { ...raw.data, reportedTotals: totals } }), meta);
+    };
+    const a = withTotals({ yea: 218, nay: 212, Speaker: 1, not_voting: 2 });
+    const b = withTotals({ Speaker: 1, not_voting: 2, nay: 212, yea: 218 });
+    expect(a.eventId).to.equal(b.eventId);
+    // The importers' own order (yea, nay, paired) is already the canonical one: their ids did not change.
+    const ca = withTotals({ yea: 173, nay: 147, paired: 4 });
+    expect(ca.type === 'VoteRecorded' && Object.keys(ca.data.reportedTotals!)).to.deep.equal([
+      'yea',
+      'nay',
+      'paired',
+    ]);
+  });
+
   it('gives a corrected record a new event id, so the correction lands as an update', () => {
     const original = h49();
     const corrected = structuredClone(original);

@@ -26,6 +26,22 @@ export const Ballot = z.object({
 });
 export type Ballot = z.infer<typeof Ballot>;
 
+const CLASS_RANK = new Map<string, number>(PositionClass.options.map((c, i) => [c, i]));
+/**
+ * Reported totals in one key order whatever order the client wrote them in: event ids hash the command's JSON,
+ * and a record's keys are not ordered by the schema, so `{"nay":1,"yea":2}` and `{"yea":2,"nay":1}` would be two
+ * facts (found by review). The position classes come first in their own order (the order importers already use,
+ * so existing ids stay), then any other key alphabetically.
+ */
+const canonicalTotals = (totals: Record<string, number>) =>
+  Object.fromEntries(
+    Object.entries(totals).sort(
+      ([a], [b]) =>
+        (CLASS_RANK.get(a) ?? CLASS_RANK.size) - (CLASS_RANK.get(b) ?? CLASS_RANK.size) ||
+        (a < b ? -1 : a > b ? 1 : 0),
+    ),
+  );
+
 /**
  * A roll call / division. With `ballotsComplete` the ballots are the whole roll and replace any earlier ones;
  * without it they are merged (sources such as one member's voting record carry one ballot at a time).
@@ -55,7 +71,7 @@ export const VoteData = z.object({
   reportedTotals: z
     .record(z.string().max(200), z.number().int().min(0).max(10_000))
     .nullish()
-    .transform((v) => v ?? null),
+    .transform((v) => (v ? canonicalTotals(v) : null)),
   ballotsComplete: z.boolean(),
   ballots: z.array(Ballot).max(2_000),
   sourceUrl: z
