@@ -131,9 +131,11 @@ export const rebuildReadModels = async (o: RebuildOptions): Promise<RebuildRepor
     let differences: string[] = [];
     for (let attempt = 0; attempt < 5; attempt++) {
       await catchUp();
-      const position = (await checkpoints(o.admin, REBUILD_CONSUMER))
-        .map((c) => `${c.partition}:${c.next_offset}`)
-        .join(',');
+      // The rebuilt models' own position (the last event applied, as in rm.freshness), not a checkpoint: the
+      // query services compare the switch's position and the views' with the freshness rows.
+      const position =
+        (await pool.query<{ position: string }>("SELECT position FROM freshness WHERE read_model = 'votes'"))
+          .rows[0]?.position ?? '';
       await refreshViews(pool, position);
       const client = await o.admin.connect();
       try {

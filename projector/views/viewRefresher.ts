@@ -8,7 +8,7 @@ export const VIEWS = ['bill_summary_mv', 'dashboard_mv'] as const;
 
 export type RefreshResult = Readonly<{ view: string; position: string; ms: number }>;
 
-/** Refreshes every view without blocking readers, records the log position it covers, and announces it. */
+/** Refreshes every view without blocking readers, records the log position it covers, and announces each. */
 export const refreshViews = async (pool: pg.Pool, position: string): Promise<RefreshResult[]> => {
   const results: RefreshResult[] = [];
   for (const view of VIEWS) {
@@ -24,14 +24,16 @@ export const refreshViews = async (pool: pg.Pool, position: string): Promise<Ref
            duration_ms = EXCLUDED.duration_ms`,
         [view, position, Math.round(performance.now() - started)],
       );
+      // Announced with the commit of its row: the query services report each view's own refresh (its
+      // rm.view_refresh row) and must not see a refreshed row long before the cached answers are dropped.
+      await client.query('SELECT pg_notify($1, $2)', [
+        CHANGES_CHANNEL,
+        JSON.stringify({ position, views: [view] }),
+      ]);
     });
     const ms = Math.round(performance.now() - started);
     results.push({ view, position, ms });
   }
-  await pool.query('SELECT pg_notify($1, $2)', [
-    CHANGES_CHANNEL,
-    JSON.stringify({ position, views: [...VIEWS] }),
-  ]);
   return results;
 };
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod/v4';
 import { BadRequest } from '../../infra/kernel/errors.ts';
+import { viewReadModel } from '../cache/freshness.ts';
 import type { Documents } from '../documents.ts';
 import { decodeCursor, keysetPage } from '../http/cursor.ts';
 import { day, daysInOrder } from '../http/dates.ts';
@@ -125,6 +126,8 @@ export const billRoutes = (docs: Documents, serve: Serve) => {
       await serve(req, res, {
         key: cacheKey('/api/v1/bills/summary', q),
         tags: ['bills', 'dashboard'],
+        // The view's own refresh, not the bills' row: the view trails the batches by the refresh debounce.
+        readModel: viewReadModel('bill_summary_mv'),
         policy: LIST_CACHE,
         notFound: 'no summary',
         load: async () => {

@@ -10,6 +10,10 @@ export type FreshnessHeaders = Readonly<{ position: string; asOf: string; lagMs:
 
 const REMEMBERED = 4_096;
 
+/** The freshness row of materialized view `name` (its rm.view_refresh row). */
+export const viewReadModel = (name: string) => `view:${name}`;
+const isView = (readModel: string) => readModel.startsWith('view:');
+
 /**
  * What this instance knows about how fresh the read models are, kept in memory and moved only by change
  * notifications (never a query per request).
@@ -20,14 +24,17 @@ const REMEMBERED = 4_096;
  * batch committed while we were reading) waits in `ahead` until its notification arrives. After a (re)connect
  * of the listener the first snapshot is adopted as the baseline: LISTEN was already active when it was read.
  *
- * The headers, for a read model R (its rm.freshness row in the adopted snapshot):
+ * The headers, for a read model R (its rm.freshness row in the adopted snapshot; a materialized view V is the
+ * row `view:V`, from rm.view_refresh):
  * - `X-Data-Position`: R's position. The body reflects at least this position: every change up to it had been
  *   applied to the caches before the response was chosen (it may reflect a little more).
  * - `X-Data-As-Of`: R's `applied_at`, when the projector committed that position (ISO 8601, ms).
- * - `X-Projection-Lag-Ms`: how far the served read model is behind the newest change this instance knows of.
- *   0 when caught up, i.e. the listener is connected and the newest notification received is the adopted
- *   position; otherwise (a newer change is known but not yet reflected, or the listener is down so changes
- *   may be missed) `now - applied_at`: the age of the state being served, which grows until we catch up.
+ * - `X-Projection-Lag-Ms`: how far R is behind the newest change this instance knows of. 0 when R is caught up,
+ *   i.e. the listener is connected and R's own position is the newest announced one (the newest adopted one
+ *   before any notification); otherwise (a newer change is known but R does not reflect it yet: a member render
+ *   or a view refresh still pending, or the listener is down so changes may be missed) `now - applied_at`: the
+ *   age of the state being served, which grows until R catches up. Each read model is judged on its own row:
+ *   member documents and views trail the votes.
  */
 export const createFreshness = () => {
   let adopted = new Map<string, FreshnessRow>();
@@ -40,8 +47,12 @@ export const createFreshness = () => {
   let baseline = false;
   let connected = false;
 
+  // View rows are left out: a refresh is newer than the batch it covers but announces no new position.
   const newestOf = (rows: readonly FreshnessRow[]) =>
-    rows.reduce<FreshnessRow | null>((a, r) => (!a || r.appliedAt > a.appliedAt ? r : a), null);
+    rows.reduce<FreshnessRow | null>(
+      (a, r) => (isView(r.readModel) || (a && r.appliedAt <= a.appliedAt) ? a : r),
+      null,
+    );
 
   const adopt = (rows: readonly FreshnessRow[]) => {
     adopted = new Map(rows.map((r) => [r.readModel, r]));
@@ -50,7 +61,14 @@ export const createFreshness = () => {
     baseline = true;
   };
 
-  const caughtUp = () => connected && baseline && (last === null || newest?.position === last);
+  const current = (row: FreshnessRow) => connected && baseline && row.position === (last ?? newest?.position);
+  // Every read model and view: one that trails (members waiting for a render, a view for its refresh) keeps
+  // rm.freshness being read, once a second at most, until it catches up.
+  const caughtUp = () => {
+    if (!connected || !baseline) return false;
+    for (const row of adopted.values()) if (!current(row)) return false;
+    return true;
+  };
 
   return {
     /** The listener (re)connected or dropped: what we learnt before no longer tells what we missed. */
@@ -91,12 +109,14 @@ export const createFreshness = () => {
     caughtUp,
     /** See the class comment: X-Data-Position, X-Data-As-Of, X-Projection-Lag-Ms for read model R. */
     headers(readModel: string | undefined, now: number): FreshnessHeaders | null {
-      const row = (readModel ? adopted.get(readModel) : undefined) ?? newest;
+      const own = readModel ? adopted.get(readModel) : undefined;
+      // A view never refreshed has no position to claim; another read model without a row reports the newest.
+      const row = own ?? (readModel && isView(readModel) ? null : newest);
       if (!row) return null;
       return {
         position: row.position,
         asOf: asOf.get(row) ?? new Date(row.appliedAt).toISOString(),
-        lagMs: caughtUp() ? 0 : Math.max(0, Math.round(now - row.appliedAt)),
+        lagMs: current(row) ? 0 : Math.max(0, Math.round(now - row.appliedAt)),
       };
     },
     rows: () => [...adopted.values()],

@@ -76,4 +76,55 @@ describe('freshness held in memory', () => {
     expect(f.headers('members', T0 + 60_000)).to.deep.include({ position: '3', lagMs: 0 });
     expect(f.headers('members', T0 + 60_000)!.asOf).to.equal(new Date(T0 + 50).toISOString());
   });
+
+  it('reports the members their own lag while their render is pending, the votes none', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    f.offer(rows('5', T0));
+    f.noteChange('6'); // a roll call: its members are queued, their row stays at 5 until the render
+    const pending = [...rows('6', T0 + 1_000).filter((r) => r.readModel !== 'members'), rows('5', T0)[2]!];
+    f.offer(pending);
+    expect(f.headers('votes', T0 + 1_200)).to.deep.include({ position: '6', lagMs: 0 });
+    expect(f.headers('members', T0 + 1_200)).to.deep.include({ position: '5', lagMs: 1_200 });
+    expect(f.caughtUp()).to.equal(false);
+    f.noteChange('6'); // the render announces the batch that queued them
+    f.offer(rows('6', T0 + 1_300));
+    expect(f.headers('members', T0 + 1_400)).to.deep.include({ position: '6', lagMs: 0 });
+    expect(f.caughtUp()).to.equal(true);
+  });
+
+  it('reports a materialized view its own refresh: position and lag until it is refreshed', () => {
+    const DASHBOARD = 'view:dashboard_mv'; // its rm.view_refresh row, as readFreshness names it
+    const view = (position: string, refreshedAt: number): FreshnessRow => ({
+      readModel: DASHBOARD,
+      position,
+      appliedAt: refreshedAt,
+      eventTime: null,
+    });
+    const f = createFreshness();
+    f.setConnected(true);
+    expect(f.headers(DASHBOARD, T0)).to.equal(null); // never refreshed: nothing to claim
+    f.offer([...rows('5', T0), view('5', T0 + 100)]);
+    expect(f.headers(DASHBOARD, T0 + 200)).to.deep.equal({
+      position: '5',
+      asOf: new Date(T0 + 100).toISOString(),
+      lagMs: 0,
+    });
+    // A batch: the view waits for its debounced refresh. The newest row is the batch's, not the view's.
+    expect(f.noteChange('6')).to.equal(true);
+    f.offer([...rows('6', T0 + 1_000), view('5', T0 + 100)]);
+    expect(f.headers('votes', T0 + 1_100)).to.deep.include({ position: '6', lagMs: 0 });
+    expect(f.headers(DASHBOARD, T0 + 1_100)).to.deep.include({
+      position: '5',
+      lagMs: 1_000,
+    });
+    expect(f.caughtUp()).to.equal(false);
+    expect(f.noteChange(null)).to.equal(true); // the refresh's notification
+    f.offer([...rows('6', T0 + 1_000), view('6', T0 + 1_600)]);
+    expect(f.headers(DASHBOARD, T0 + 1_700)).to.deep.include({
+      position: '6',
+      lagMs: 0,
+    });
+    expect(f.caughtUp()).to.equal(true);
+  });
 });

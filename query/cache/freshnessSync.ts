@@ -12,14 +12,20 @@ const Row = z.object({
   event_time: z.number().nullable(),
 });
 
-/** rm.freshness, times as epoch milliseconds. */
+/**
+ * rm.freshness and each materialized view's refresh (read model `view:<name>`, see freshness.ts), times as epoch
+ * milliseconds. One statement, so both come from one snapshot.
+ */
 export const readFreshness = async (pool: ReadPool): Promise<FreshnessRow[]> =>
   (
     await pool.any(sql.type(Row)`
       SELECT read_model, position,
              (extract(epoch FROM applied_at) * 1000)::float8 AS applied_at,
              (extract(epoch FROM event_time) * 1000)::float8 AS event_time
-      FROM rm.freshness`)
+      FROM rm.freshness
+      UNION ALL
+      SELECT 'view:' || view_name, position, (extract(epoch FROM refreshed_at) * 1000)::float8, NULL
+      FROM rm.view_refresh`)
   ).map((r) => ({
     readModel: r.read_model,
     position: r.position,

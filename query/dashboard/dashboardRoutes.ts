@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { viewReadModel } from '../cache/freshness.ts';
 import type { Documents } from '../documents.ts';
 import { handle } from '../http/handle.ts';
 import { LIST_CACHE, type Serve } from '../http/serve.ts';
@@ -11,6 +12,8 @@ export const dashboardRoutes = (docs: Documents, serve: Serve) =>
       await serve(req, res, {
         key: '/api/v1/dashboard/summary',
         tags: ['dashboard'],
+        // The view's own refresh, not the newest batch: the view trails the batches by the refresh debounce.
+        readModel: viewReadModel('dashboard_mv'),
         policy: LIST_CACHE,
         notFound: 'the dashboard has not been computed yet',
         load: async () => {
