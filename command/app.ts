@@ -25,13 +25,19 @@ export type CommandAppDeps = Readonly<{
   rateLimit?: Readonly<{ ratePerSec: number; burst: number }>;
   /** Prometheus metrics, served at GET /metrics (absent: no endpoint). */
   metrics?: CommandMetrics;
+  /** Express `trust proxy` (COMMAND_TRUST_PROXY), so that `req.ip` is the client behind a load balancer. */
+  trustProxy?: boolean | number | string;
 }>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The write service: validate, decide, append; nothing here reads a projection. */
 export const createCommandApp = (deps: CommandAppDeps) => {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Off unless configured: trusting 'loopback' let any client on the same host pick its rate-limit bucket with
+  // X-Forwarded-For.
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(pinoHttp({ logger: deps.logger, autoLogging: { ignore: (req) => req.url === '/healthz' } }));
   const metrics = deps.metrics;
   if (metrics) {
@@ -72,10 +78,13 @@ export const createCommandApp = (deps: CommandAppDeps) => {
     write,
     express.json({
       limit: deps.maxBodyBytes,
-      strict: true,
+      // Not strict: its refusal of `null` said '"null" is not valid JSON'; the route refuses what is not an object.
+      strict: false,
       type: ['application/json', 'application/*+json'],
-      // JSON is UTF-8 (RFC 8259); decoding bad bytes to U+FFFD would silently change the record.
-      verify: (_req, _res, buf) => {
+      // JSON is UTF-8 (RFC 8259); decoding bad bytes to U+FFFD would silently change the record. The byte count
+      // tells the route an empty chunked body (no Content-Length), which the parser turns into `{}`.
+      verify: (_req, res, buf) => {
+        (res as express.Response).locals.bodyBytes = buf.length;
         if (!isUtf8(buf)) throw new Error('request body is not valid UTF-8');
       },
     }),
@@ -89,7 +98,8 @@ export const createCommandApp = (deps: CommandAppDeps) => {
     requireScope(deps.pool, 'read', verified),
     route(async (req) => {
       const id = String(req.params.eventId);
-      if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFound('no such event');
+      // Any other text would reach Postgres' uuid cast, which fails (36 dashes used to answer 500).
+      if (!UUID.test(id)) throw new NotFound('no such event');
       const r = await deps.pool.query(
         deps.log.kind === 'postgres'
           ? 'SELECT event_id, stream_id, position::text, appended_at AS at FROM events.log WHERE event_id = $1'

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { brokers, logLevel, parseEnv, port } from '../infra/kernel/env.ts';
+import { brokers, logLevel, parseEnv, port, trustProxy } from '../infra/kernel/env.ts';
 
 const Schema = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start provides an embedded one)'),
@@ -21,6 +21,8 @@ const Schema = z.object({
   /** Token bucket per client (API key if presented, else IP) on /api: refill per second and burst; 0 turns it off. */
   COMMAND_RATE_LIMIT_RPS: z.coerce.number().int().min(0).default(50),
   COMMAND_RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(200),
+  /** Whose X-Forwarded-For to believe for `req.ip`, and so for the per-address rate limit. */
+  COMMAND_TRUST_PROXY: trustProxy,
   LOG_LEVEL: logLevel,
 });
 

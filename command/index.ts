@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { gracefulClose } from '../infra/kernel/gracefulClose.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
 import { isMain, onShutdown } from '../infra/kernel/main.ts';
 import { answerClientErrors } from '../infra/kernel/problem.ts';
@@ -7,8 +8,14 @@ import { type CommandConfig, loadCommandConfig } from './config.ts';
 import { openEventLog } from './log/openEventLog.ts';
 import { createCommandMetrics } from './metrics.ts';
 
-/** Starts the command service; returns its URL and a stop function. */
-export const startCommandService = async (config: CommandConfig) => {
+/**
+ * Starts the command service; returns its URL and a stop function, which answers the requests in flight and waits
+ * for them at most `shutdownGraceMs`.
+ */
+export const startCommandService = async (
+  config: CommandConfig,
+  options: { shutdownGraceMs?: number } = {},
+) => {
   const logger = createLogger('command', config.LOG_LEVEL);
   const metrics = createCommandMetrics();
   const logKind = config.KAFKA_BROKERS ? 'kafka' : 'postgres';
@@ -27,6 +34,7 @@ export const startCommandService = async (config: CommandConfig) => {
     metrics,
     maxBodyBytes: config.COMMAND_MAX_BODY_BYTES,
     rateLimit: { ratePerSec: config.COMMAND_RATE_LIMIT_RPS, burst: config.COMMAND_RATE_LIMIT_BURST },
+    trustProxy: config.COMMAND_TRUST_PROXY,
     ingest: {
       maxLineBytes: config.INGEST_MAX_LINE_BYTES,
       maxTotalBytes: config.INGEST_MAX_BODY_BYTES,
@@ -34,6 +42,7 @@ export const startCommandService = async (config: CommandConfig) => {
     },
   });
   const server = answerClientErrors(app.listen(config.COMMAND_PORT, config.COMMAND_HOST));
+  const close = gracefulClose(server, options.shutdownGraceMs);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.COMMAND_HOST}:${port}`;
@@ -41,7 +50,7 @@ export const startCommandService = async (config: CommandConfig) => {
   return {
     url,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await close();
       await log.close();
       await pool.end();
     },

@@ -1,18 +1,7 @@
 import { z } from 'zod';
-import { logLevel, optionalUrl, parseEnv, port } from '../infra/kernel/env.ts';
+import { logLevel, optionalUrl, parseEnv, port, trustProxy } from '../infra/kernel/env.ts';
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
-
-/** Express's `trust proxy`: false, true, a hop count, or a list of addresses / subnets ('loopback, 10.0.0.0/8'). */
-const trustProxy = z
-  .string()
-  .default('false')
-  .transform((v): boolean | number | string => {
-    const s = v.trim();
-    if (s === '' || s === 'false') return false;
-    if (s === 'true') return true;
-    return /^\d+$/.test(s) ? Number(s) : s;
-  });
 
 const Schema = z.object({
   DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start provides an embedded one)'),

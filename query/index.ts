@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { sql } from 'slonik';
 import { withCredentials } from '../infra/kernel/db.ts';
+import { gracefulClose } from '../infra/kernel/gracefulClose.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
 import { isMain, onShutdown } from '../infra/kernel/main.ts';
 import { createChangeFeed } from './cache/changeFeed.ts';
@@ -102,6 +103,7 @@ export const startQueryService = async (config: QueryConfig, options: { fastPath
       cache: { listening: feed.listening(), memory: cache.memoryStats(), redis: cache.redisStatus() },
     }),
   });
+  const close = gracefulClose(server);
   server.listen(config.QUERY_PORT, config.QUERY_HOST);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   server.keepAliveTimeout = 65_000;
@@ -112,8 +114,8 @@ export const startQueryService = async (config: QueryConfig, options: { fastPath
     url,
     metrics,
     async stop() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Answers what is in flight (closeAllConnections() first cut those requests off), then every connection.
+      await close();
       await feed.stop();
       sync.stop();
       await redis?.close();

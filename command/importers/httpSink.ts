@@ -8,6 +8,8 @@ const IngestResponse = z.object({
   accepted: z.number(),
   duplicates: z.number(),
   rejected: z.array(z.object({ line: z.number(), errors: FieldErrors })),
+  /** The service lists the first rejected lines only; `rejectedTruncated` says the list is not all of them. */
+  rejectedTruncated: z.boolean().optional(),
 });
 
 const Problem = z
@@ -74,6 +76,16 @@ const ABOUT_THE_RECORDS = new Set([400, 413, 422]);
 export const createHttpSink = (d: HttpSinkDeps): Sink => {
   const retries = d.retries ?? 4;
   const endpoint = `${d.url}/api/v1/ingest`;
+  const halves = async (commands: readonly Command[]): Promise<BatchOutcome> => {
+    const half = Math.ceil(commands.length / 2);
+    const first = await send(commands.slice(0, half));
+    const second = await send(commands.slice(half));
+    return {
+      accepted: first.accepted + second.accepted,
+      duplicates: first.duplicates + second.duplicates,
+      rejected: [...first.rejected, ...second.rejected.map((r) => ({ ...r, index: r.index + half }))],
+    };
+  };
   const send = async (commands: readonly Command[]): Promise<BatchOutcome> => {
     const body = `${commands.map((c) => JSON.stringify(c)).join('\n')}\n`;
     for (let attempt = 0; ; attempt += 1) {
@@ -104,6 +116,12 @@ export const createHttpSink = (d: HttpSinkDeps): Sink => {
         if (!parsed.success)
           throw new SinkUnavailable(`${endpoint} answered ${res.status} with an unexpected body`);
         const r = parsed.data;
+        // More lines were refused than the service lists: send the halves again (what landed counts as
+        // duplicates) until every refused record is named, so the report misses none.
+        if (r.rejectedTruncated && commands.length > 1) {
+          const again = await halves(commands);
+          return { accepted: r.accepted, duplicates: r.duplicates, rejected: again.rejected };
+        }
         return {
           accepted: r.accepted,
           duplicates: r.duplicates,
@@ -117,14 +135,7 @@ export const createHttpSink = (d: HttpSinkDeps): Sink => {
       }
       if (res.status === 413 && commands.length > 1) {
         await res.body?.cancel();
-        const half = Math.ceil(commands.length / 2);
-        const first = await send(commands.slice(0, half));
-        const second = await send(commands.slice(half));
-        return {
-          accepted: first.accepted + second.accepted,
-          duplicates: first.duplicates + second.duplicates,
-          rejected: [...first.rejected, ...second.rejected.map((r) => ({ ...r, index: r.index + half }))],
-        };
+        return halves(commands);
       }
       const problem = await readProblem(res);
       if (!ABOUT_THE_RECORDS.has(res.status)) {

@@ -117,6 +117,42 @@ describe('createHttpSink (NDJSON batches to POST /api/v1/ingest)', () => {
     });
   });
 
+  it('sends a batch whose refused records the service did not all list again in halves, to name each', async () => {
+    const err = (line: number) => ({ line, errors: [{ path: 'data.ids', message: `bad ${line}` }] });
+    // [1,2,3]: 1 accepted, lines 2 and 3 refused but only line 2 listed -> [1,2]: 1 duplicate, 2 refused; [3] refused.
+    const { sink, calls } = sinkWith([
+      json(202, {
+        accepted: 1,
+        duplicates: 0,
+        rejected: [err(2)],
+        rejectedCount: 2,
+        rejectedTruncated: true,
+      }),
+      json(202, {
+        accepted: 1,
+        duplicates: 1,
+        rejected: [err(2)],
+        rejectedCount: 1,
+        rejectedTruncated: false,
+      }),
+      json(422, {
+        title: 'unprocessable',
+        detail: 'all 1 lines were rejected',
+        errors: [{ ...err(1).errors[0], line: 1 }],
+      }),
+    ]);
+    const outcome = await sink.send(commands);
+    expect(calls.map((c) => String(c.init.body).trim().split('\n').length)).to.deep.equal([3, 2, 1]);
+    expect(outcome).to.deep.equal({
+      accepted: 1,
+      duplicates: 0,
+      rejected: [
+        { index: 1, reason: 'data.ids: bad 2' },
+        { index: 2, reason: 'data.ids: bad 1' },
+      ],
+    });
+  });
+
   for (const [status, why] of [
     [404, 'a wrong --url'],
     [415, 'a content type the service does not take'],

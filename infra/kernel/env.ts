@@ -29,3 +29,14 @@ export const brokers = z
 export const logLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
+
+/** Express's `trust proxy`: false, true, a hop count, or a list of addresses / subnets ('loopback, 10.0.0.0/8'). */
+export const trustProxy = z
+  .string()
+  .default('false')
+  .transform((v): boolean | number | string => {
+    const s = v.trim();
+    if (s === '' || s === 'false') return false;
+    if (s === 'true') return true;
+    return /^\d+$/.test(s) ? Number(s) : s;
+  });

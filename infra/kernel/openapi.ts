@@ -32,6 +32,25 @@ export const problemResponses = (statuses: Record<number, string>) =>
     ]),
   );
 
+type HeaderDoc = Readonly<{ description: string; schema: Record<string, unknown> }>;
+
+/** A problem response with the headers it carries (429's Retry-After, 405's Allow). */
+export const problemWithHeaders = (description: string, headers: Record<string, HeaderDoc>) => ({
+  description,
+  headers,
+  content: { [PROBLEM]: { schema: { $ref: '#/components/schemas/Problem' } } },
+});
+
+/** The rate limit's refusal, with the seconds to wait. */
+export const rateLimitedResponse = () => ({
+  429: problemWithHeaders('too many requests from this client (API key once verified, else address)', {
+    'Retry-After': {
+      description: 'seconds until the client has a request to spend again',
+      schema: { type: 'integer', minimum: 1 },
+    },
+  }),
+});
+
 /** Query parameters from the JSON Schema of a zod object (its input side: what a client sends). */
 export const queryParameters = (schema: {
   properties?: Record<string, unknown>;
