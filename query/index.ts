@@ -5,7 +5,7 @@ import { gracefulClose } from '../infra/kernel/gracefulClose.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
 import { isMain, onShutdown } from '../infra/kernel/main.ts';
 import { createChangeFeed } from './cache/changeFeed.ts';
-import { parseChange } from './cache/changes.ts';
+import { parseChange, parseProgress } from './cache/changes.ts';
 import { createFreshness } from './cache/freshness.ts';
 import { createFreshnessSync, readFreshness } from './cache/freshnessSync.ts';
 import { createMemoryCache } from './cache/memoryCache.ts';
@@ -60,6 +60,13 @@ export const startQueryService = async (config: QueryConfig, options: { fastPath
     connectionString: databaseUrl,
     logger,
     onChange: (payload) => {
+      // The projector's progress (a batch read and being applied, or settled): freshness only, no cache change.
+      const progress = parseProgress(payload);
+      if (progress) {
+        if (progress.kind === 'pending') freshness.notePending(progress.head, progress.since);
+        else freshness.noteSettled(progress.position);
+        return;
+      }
       const change = parseChange(payload);
       cache.invalidate(change);
       if (freshness.noteChange(change.position)) void sync.request();

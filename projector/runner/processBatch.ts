@@ -1,6 +1,13 @@
 import type pg from 'pg';
 import { inTransaction } from '../../infra/kernel/db.ts';
-import { applyBatch, type Cursor, claimCheckpoint, type RawEvent, StaleBatch } from './applyBatch.ts';
+import {
+  applyBatch,
+  CHANGES_CHANNEL,
+  type Cursor,
+  claimCheckpoint,
+  type RawEvent,
+  StaleBatch,
+} from './applyBatch.ts';
 
 /**
  * Connection loss, shutdowns, deadlocks, resource limits, refused logins (a password being rotated, pg_hba being
@@ -49,13 +56,54 @@ const deadLetter = (
        ON CONFLICT (consumer, source, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()`,
       [cursor.consumer, cursor.source, cursor.partition, raw.offset + 1],
     );
+    // No read model moved, but the batch announced as pending is settled up to here.
+    await client.query('SELECT pg_notify($1, $2)', [
+      CHANGES_CHANNEL,
+      JSON.stringify({ settled: raw.position }),
+    ]);
   });
+
+/** When the oldest event of a batch was recorded (its envelopes' metadata.recordedAt), or null. */
+const oldestRecorded = (raws: readonly RawEvent[]) => {
+  let oldest: string | null = null;
+  for (const r of raws) {
+    const at = (r.payload as { metadata?: { recordedAt?: unknown } } | null)?.metadata?.recordedAt;
+    if (typeof at === 'string' && (oldest === null || at < oldest)) oldest = at;
+  }
+  return oldest;
+};
+
+/**
+ * Tells the query services, before the batch is applied, that events up to its last position are accepted but
+ * not visible yet, and since when: their lag counts them (a bulk load's first batch takes seconds). Committed
+ * before the batch's transaction starts, so it arrives before the batch's own notification. Best effort.
+ */
+const announcePending = async (pool: pg.Pool, raws: readonly RawEvent[]) => {
+  const since = oldestRecorded(raws);
+  if (since === null || raws.length === 0) return;
+  await pool
+    .query('SELECT pg_notify($1, $2)', [
+      CHANGES_CHANNEL,
+      JSON.stringify({ pending: { head: raws.at(-1)!.position, since } }),
+    ])
+    .catch(() => undefined);
+};
 
 /**
  * One transaction per batch. If the database refuses the batch for a reason that is not transient, the batch
  * is replayed one event per transaction so that only the poison event is dead-lettered and the rest land.
  */
 export const processBatch = async (
+  pool: pg.Pool,
+  cursor: Cursor,
+  raws: readonly RawEvent[],
+  expectedNext: number | null,
+): Promise<{ applied: number; dead: number }> => {
+  await announcePending(pool, raws);
+  return applyOrSplit(pool, cursor, raws, expectedNext);
+};
+
+const applyOrSplit = async (
   pool: pg.Pool,
   cursor: Cursor,
   raws: readonly RawEvent[],
@@ -79,7 +127,7 @@ export const processBatch = async (
     let dead = 0;
     let expected = expectedNext;
     for (const raw of raws) {
-      const r = await processBatch(pool, cursor, [raw], expected);
+      const r = await applyOrSplit(pool, cursor, [raw], expected);
       applied += r.applied;
       dead += r.dead;
       expected = raw.offset + 1;

@@ -12,6 +12,32 @@ export type Change =
   | Readonly<{ position: string | null; all: true }>
   | Readonly<{ position: string | null; all: false; tags: ReadonlySet<string> }>;
 
+/**
+ * About the projector's progress rather than a change: it read a batch ending at `head`, its oldest event
+ * recorded at `since` (ms), and is applying it; or a batch was settled up to `position` without moving a read
+ * model (its last event dead-lettered).
+ */
+export type Progress =
+  | Readonly<{ kind: 'pending'; head: string; since: number }>
+  | Readonly<{ kind: 'settled'; position: string }>;
+const PendingPayload = z.object({ pending: z.object({ head: z.string(), since: z.string() }) });
+const SettledPayload = z.object({ settled: z.string() });
+
+/** A progress notification, or null for any other payload (parseChange reads those). */
+export const parseProgress = (raw: string | undefined): Progress | null => {
+  if (!raw || !(raw.startsWith('{"pending"') || raw.startsWith('{"settled"'))) return null;
+  try {
+    const json: unknown = JSON.parse(raw);
+    const p = PendingPayload.safeParse(json);
+    if (p.success)
+      return { kind: 'pending', head: p.data.pending.head, since: Date.parse(p.data.pending.since) };
+    const d = SettledPayload.safeParse(json);
+    return d.success ? { kind: 'settled', position: d.data.settled } : null;
+  } catch {
+    return null;
+  }
+};
+
 const Ids = z.array(z.string()).default([]);
 const All = z.object({ position: z.string(), all: z.literal(true) });
 const Views = z.object({ position: z.string(), views: z.array(z.string()).min(1) });

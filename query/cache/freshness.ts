@@ -9,6 +9,20 @@ export type FreshnessRow = Readonly<{
 export type FreshnessHeaders = Readonly<{ position: string; asOf: string; lagMs: number }>;
 
 const REMEMBERED = 4_096;
+/** Batches read but not yet applied that this instance remembers (one per Kafka partition in flight, at most). */
+const PENDING = 256;
+
+/**
+ * Whether a batch that ends at `head` is applied once the read models reached `position`: log positions
+ * compare as numbers, Kafka's `partition:offset` within the partition; others only when equal.
+ */
+const reached = (head: string, position: string) => {
+  if (/^\d+$/.test(head) && /^\d+$/.test(position)) return Number(position) >= Number(head);
+  const h = /^(\d+):(\d+)$/.exec(head);
+  const p = /^(\d+):(\d+)$/.exec(position);
+  if (h && p && h[1] === p[1]) return BigInt(p[2]!) >= BigInt(h[2]!);
+  return head === position;
+};
 
 /** The freshness row of materialized view `name` (its rm.view_refresh row). */
 export const viewReadModel = (name: string) => `view:${name}`;
@@ -34,7 +48,9 @@ const isView = (readModel: string) => readModel.startsWith('view:');
  *   before any notification); otherwise (a newer change is known but R does not reflect it yet: a member render
  *   or a view refresh still pending, or the listener is down so changes may be missed) `now - applied_at`: the
  *   age of the state being served, which grows until R catches up. Each read model is judged on its own row:
- *   member documents and views trail the votes.
+ *   member documents and views trail the votes. While the projector is applying a batch it has read (it says so
+ *   before it starts: `notePending`), the lag is at least the age of that batch's oldest event: accepted
+ *   events that are not visible yet count, as a backlog after a bulk load does.
  */
 export const createFreshness = () => {
   let adopted = new Map<string, FreshnessRow>();
@@ -46,6 +62,14 @@ export const createFreshness = () => {
   let last: string | null = null;
   let baseline = false;
   let connected = false;
+  // Batches the projector has read and is applying (their last position -> when their oldest event was
+  // recorded): events accepted and not visible yet, which no applied position tells of.
+  const pending = new Map<string, number>();
+  const backlogMs = (now: number) => {
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const since of pending.values()) oldest = Math.min(oldest, since);
+    return pending.size ? Math.max(0, Math.round(now - oldest)) : 0;
+  };
 
   // View rows are left out: a refresh is newer than the batch it covers but announces no new position.
   const newestOf = (rows: readonly FreshnessRow[]) =>
@@ -75,6 +99,7 @@ export const createFreshness = () => {
     setConnected(up: boolean) {
       connected = up;
       processed.clear();
+      pending.clear();
       ahead.clear();
       last = null;
       baseline = false;
@@ -82,6 +107,7 @@ export const createFreshness = () => {
     /** A change notification was processed (caches invalidated). True if rm.freshness should be read. */
     noteChange(position: string | null) {
       if (position === null) return true;
+      for (const head of pending.keys()) if (reached(head, position)) pending.delete(head);
       // A position announced again: the member renderer names the batch that queued its members, which may be
       // older than the newest batch processed since. It must not move `last` back (caught up would never be true
       // again, and the lag would grow until the next batch); rm.freshness is read again for the members' row.
@@ -106,6 +132,20 @@ export const createFreshness = () => {
       ahead.set(top.position, rows);
       if (ahead.size > 16) ahead.delete(ahead.keys().next().value as string);
     },
+    /**
+     * The projector read a batch ending at `head` whose oldest event was recorded at `since` (ms), and is applying
+     * it: until a change at or past `head` is announced, every read model is at least that far behind.
+     */
+    notePending(head: string, since: number) {
+      if (!connected || !Number.isFinite(since) || (last !== null && reached(head, last))) return;
+      if (!pending.has(head) && pending.size >= PENDING)
+        pending.delete(pending.keys().next().value as string);
+      pending.set(head, Math.min(since, pending.get(head) ?? since));
+    },
+    /** A batch was settled up to `position` without moving a read model (its last event dead-lettered). */
+    noteSettled(position: string) {
+      for (const head of pending.keys()) if (reached(head, position)) pending.delete(head);
+    },
     caughtUp,
     /** See the class comment: X-Data-Position, X-Data-As-Of, X-Projection-Lag-Ms for read model R. */
     headers(readModel: string | undefined, now: number): FreshnessHeaders | null {
@@ -116,7 +156,7 @@ export const createFreshness = () => {
       return {
         position: row.position,
         asOf: asOf.get(row) ?? new Date(row.appliedAt).toISOString(),
-        lagMs: current(row) ? 0 : Math.max(0, Math.round(now - row.appliedAt)),
+        lagMs: Math.max(current(row) ? 0 : Math.max(0, Math.round(now - row.appliedAt)), backlogMs(now)),
       };
     },
     rows: () => [...adopted.values()],

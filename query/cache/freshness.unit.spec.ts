@@ -128,3 +128,55 @@ describe('freshness held in memory', () => {
     expect(f.caughtUp()).to.equal(true);
   });
 });
+
+describe('freshness while the projector applies a batch it has read', () => {
+  it('counts the batch as lag from its oldest event until a change reaches its last position', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    f.offer(rows('5', T0));
+    expect(f.headers('votes', T0 + 100)).to.deep.include({ lagMs: 0 });
+    // Events 6..505 read at T0 + 200, the oldest recorded at T0 + 150; applying them takes seconds.
+    f.notePending('505', T0 + 150);
+    expect(f.headers('votes', T0 + 3_150)).to.deep.include({ position: '5', lagMs: 3_000 });
+    expect(f.headers('members', T0 + 3_150)).to.deep.include({ lagMs: 3_000 });
+    f.noteChange('505');
+    f.offer(rows('505', T0 + 3_200));
+    expect(f.headers('votes', T0 + 3_300)).to.deep.include({ position: '505', lagMs: 0 });
+  });
+
+  it('ignores a batch already reached, clears one settled by a dead letter, compares Kafka offsets per partition', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    f.offer(rows('9', T0));
+    f.noteChange('9');
+    f.notePending('8', T0 - 5_000);
+    expect(f.headers('votes', T0 + 100)).to.deep.include({ lagMs: 0 });
+    f.notePending('12', T0);
+    f.noteSettled('12');
+    expect(f.headers('votes', T0 + 100)).to.deep.include({ lagMs: 0 });
+
+    const k = createFreshness();
+    k.setConnected(true);
+    k.offer(rows('0:39', T0));
+    k.notePending('0:40', T0);
+    k.notePending('1:7', T0 + 50);
+    k.noteChange('0:41');
+    k.offer(rows('0:41', T0 + 10));
+    // Partition 0 is past its batch; partition 1's batch is still being applied.
+    expect(k.headers('votes', T0 + 1_050)).to.deep.include({ position: '0:41', lagMs: 1_000 });
+    k.noteChange('1:7');
+    k.offer(rows('1:7', T0 + 1_060));
+    expect(k.headers('votes', T0 + 1_100)).to.deep.include({ lagMs: 0 });
+  });
+
+  it('forgets what it was told when the listener drops: those notifications may be missed', () => {
+    const f = createFreshness();
+    f.setConnected(true);
+    f.offer(rows('5', T0));
+    f.notePending('9', T0);
+    f.setConnected(false);
+    f.setConnected(true);
+    f.offer(rows('9', T0 + 10));
+    expect(f.headers('votes', T0 + 500)).to.deep.include({ lagMs: 0 });
+  });
+});
