@@ -6,6 +6,8 @@ export type VoteMeta = Omit<VoteRecorded['data'], 'ballots'>;
 /** A ballot under its voter key (the member alias); the source's member reference is no longer needed. */
 export type KeyedBallot = Omit<Ballot, 'voter'> & { voter: string };
 
+const CLASS_ORDER: readonly PositionClass[] = ['yea', 'nay', 'present', 'not_voting', 'paired', 'other'];
+
 /**
  * The roll call's totals. Ballots that arrive one member at a time (the House of Commons' records of a member's
  * votes) are only part of the roll: then the totals the legislature reported count, class by class, and the
@@ -44,8 +46,19 @@ export const voteDocument = (meta: VoteMeta, ballots: readonly KeyedBallot[]) =>
         a.name.toLowerCase().localeCompare(b.name.toLowerCase()) ||
         a.memberId.localeCompare(b.memberId),
     );
+  // Keys in one order whatever order the ballots were read in (class, then name): the rows' order in Postgres
+  // depends on their history, and a body that changed with it changed the ETag and failed a rebuild's comparison.
+  const counted = new Map<string, { n: number; rank: number }>();
+  for (const b of ballots) {
+    const c = counted.get(b.position);
+    if (c) c.n += 1;
+    else counted.set(b.position, { n: 1, rank: CLASS_ORDER.indexOf(b.positionClass) });
+  }
   const positions: Record<string, number> = {};
-  for (const b of ballots) positions[b.position] = (positions[b.position] ?? 0) + 1;
+  for (const [position, { n }] of [...counted].sort(
+    ([a, x], [b, y]) => x.rank - y.rank || (a < b ? -1 : a > b ? 1 : 0),
+  ))
+    positions[position] = n;
   const summary = {
     id: meta.voteId,
     date: meta.date,

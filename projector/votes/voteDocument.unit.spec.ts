@@ -78,3 +78,20 @@ describe('voteDocument totals', () => {
     }
   });
 });
+
+describe('voteDocument positions', () => {
+  it('lists the positions in one order whatever order the ballots were read in', () => {
+    const ballots = [
+      ballot('ca-1', 'nay'),
+      ballot('ca-2', 'yea'),
+      ballot('ca-3', 'not_voting'),
+      ballot('ca-4', 'yea'),
+    ];
+    const orders = [ballots, [...ballots].reverse(), [ballots[2]!, ballots[0]!, ballots[3]!, ballots[1]!]];
+    const bodies = orders.map((b) =>
+      JSON.stringify(voteDocument(meta({ ballotsComplete: true }), b).document.positions),
+    );
+    expect(new Set(bodies).size).to.equal(1);
+    expect(bodies[0]).to.equal('{"yea":2,"nay":1,"not_voting":1}');
+  });
+});
