@@ -41,22 +41,25 @@ export const ensureTopic = async (kafka: Kafka, topic: string, partitions: numbe
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      // The topic is the event log of record: rebuilds replay it from the start, so it is never trimmed.
-      topics: [
-        {
-          topic,
-          numPartitions: partitions,
-          replicationFactor: 1,
-          configEntries: [
-            { name: 'retention.ms', value: '-1' },
-            // A roll call with its ballots is ~80 KB; requests are chunked well below this limit.
-            { name: 'max.message.bytes', value: String(16 << 20) },
-          ],
-        },
-      ],
-      waitForLeaders: true,
-    });
+    // Created only when missing: asked to create a topic that exists, the broker answers with an error that
+    // kafkajs logs at error level on every start of every service (found by review).
+    if (!(await admin.listTopics()).includes(topic))
+      await admin.createTopics({
+        // The topic is the event log of record: rebuilds replay it from the start, so it is never trimmed.
+        topics: [
+          {
+            topic,
+            numPartitions: partitions,
+            replicationFactor: 1,
+            configEntries: [
+              { name: 'retention.ms', value: '-1' },
+              // A roll call with its ballots is ~80 KB; requests are chunked well below this limit.
+              { name: 'max.message.bytes', value: String(16 << 20) },
+            ],
+          },
+        ],
+        waitForLeaders: true,
+      });
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     return meta.topics[0]!.partitions.length;
   } finally {

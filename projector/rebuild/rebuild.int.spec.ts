@@ -42,6 +42,11 @@ describe('rebuild: replay into a shadow schema, compare, switch atomically (real
   it('changes no answer and fails no request while reads run, then the live projector carries on', async () => {
     const log = createPgEventLog(admin);
     await log.append(['2021/h49', '2021/h48', '2021/s419', '2021/h1'].map(usVoteEvent));
+    // A poison event (a schema version no code reads): the live projector and the rebuild both dead-letter it.
+    await admin.query(
+      `INSERT INTO events.log (event_id, stream_id, type, schema_version, data, metadata)
+       VALUES (gen_random_uuid(), 'us-117-2021-h999', 'VoteRecorded', 99, '{}', '{"recordedAt": "2026-01-01T00:00:00Z"}')`,
+    );
     const livePool = createProjectorPool(projectorUrl);
     const live = await runPgLogSource({
       pool: livePool,
@@ -99,6 +104,9 @@ describe('rebuild: replay into a shadow schema, compare, switch atomically (real
         "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'rm%' ORDER BY 1",
       );
       expect(schemas.rows.map((r) => r.nspname)).to.deep.equal(['rm', report.oldSchema]);
+      // One dead letter, the live projector's: the rebuild's copy is not left under a consumer no one runs.
+      const dead = await admin.query('SELECT consumer, position FROM projector.dead_letters ORDER BY id');
+      expect(dead.rows).to.deep.equal([{ consumer: 'projector-main', position: '5' }]);
 
       // The live projector now writes the rebuilt schema from the handed-over checkpoint.
       await log.append([usVoteEvent('2021/h72')]);

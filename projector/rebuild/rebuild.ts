@@ -74,6 +74,19 @@ const behind = (done: Checkpoint[], end: Checkpoint[]) =>
 
 const sameCheckpoints = (a: Checkpoint[], b: Checkpoint[]) => JSON.stringify(a) === JSON.stringify(b);
 
+/** Deletes a consumer group the rebuild made; a failure is logged, not thrown (the rebuild's result stands). */
+const deleteGroup = async (kafka: Kafka, groupId: string, logger: Logger) => {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  } catch (err) {
+    logger.warn({ err, groupId }, 'could not delete the rebuild consumer group');
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+};
+
 /**
  * Replays the whole log into a shadow schema while the live read models keep serving, compares the two at
  * the same log position, then switches schemas in one transaction (readers see the old or the new, never a
@@ -85,18 +98,22 @@ export const rebuildReadModels = async (o: RebuildOptions): Promise<RebuildRepor
   try {
     await createShadowSchema(setup, 'rm', SHADOW);
     await setup.query('DELETE FROM projector.checkpoints WHERE consumer = $1', [REBUILD_CONSUMER]);
+    // A refused or failed earlier rebuild's dead letters: this one replays the log again from the start.
+    await setup.query('DELETE FROM projector.dead_letters WHERE consumer = $1', [REBUILD_CONSUMER]);
   } finally {
     setup.release();
   }
   const pool = createProjectorPool(o.projectorUrl, SHADOW);
   const catchUp = async () => {
+    // A group of its own for this pass, deleted after it: each pass left one behind (found by review).
+    const groupId = o.kafka ? `${o.kafka.groupId}-rebuild-${Date.now()}` : null;
     const source = o.kafka
       ? await runKafkaSource({
           kafka: o.kafka.kafka,
           pool,
           topic: o.kafka.topic,
           partitions: o.kafka.partitions,
-          groupId: `${o.kafka.groupId}-rebuild-${Date.now()}`,
+          groupId: groupId!,
           consumer: REBUILD_CONSUMER,
           batchSize: o.batchSize,
           logger: o.logger,
@@ -122,6 +139,7 @@ export const rebuildReadModels = async (o: RebuildOptions): Promise<RebuildRepor
       }
     } finally {
       await source.stop();
+      if (o.kafka && groupId) await deleteGroup(o.kafka.kafka, groupId, o.logger);
     }
   };
 
@@ -183,6 +201,15 @@ export const rebuildReadModels = async (o: RebuildOptions): Promise<RebuildRepor
           `UPDATE projector.checkpoints SET consumer = $1, updated_at = now() WHERE consumer = $2`,
           [o.liveConsumer, REBUILD_CONSUMER],
         );
+        // The rebuild's dead letters become the live projector's (it usually has the same ones already): left
+        // under the rebuild's name, a replay would look for a checkpoint that no longer exists.
+        await client.query(
+          `UPDATE projector.dead_letters d SET consumer = $1 WHERE d.consumer = $2 AND NOT EXISTS (
+             SELECT 1 FROM projector.dead_letters l
+             WHERE l.consumer = $1 AND l.source = d.source AND l.position = d.position)`,
+          [o.liveConsumer, REBUILD_CONSUMER],
+        );
+        await client.query('DELETE FROM projector.dead_letters WHERE consumer = $1', [REBUILD_CONSUMER]);
         await client.query('SELECT pg_notify($1, $2)', [
           CHANGES_CHANNEL,
           JSON.stringify({ position, all: true }),
