@@ -104,4 +104,27 @@ describe('bill search rows: a vote that only moves the counters updates them in 
     expect(await found('patrimoine hongrois')).to.deep.equal([bill.billId]);
     expect(await found('"mois du patrimoine"')).to.deep.equal([bill.billId]);
   });
+
+  it("finds a bill by its sponsor's name, at the subjects' weight, without touching highlights or facets", async () => {
+    await clear();
+    const row = rowWith([vote(1)]);
+    expect(JSON.parse(row.hit).sponsor.name).to.equal('Rep. Yarmuth, John A. [D-KY-3]');
+    expect(row.subjects.endsWith('; Yarmuth, John A.')).to.equal(true);
+    await inTransaction(t.pool, (c) => indexBills(c, [row]));
+    const { rows } = await t.pool.query(
+      `SELECT id, ts_filter(document, '{c}') @@ q AS in_c, ts_filter(document, '{a,b,d}') @@ q AS elsewhere,
+              sponsor_party FROM bill_search, websearch_to_tsquery('english', 'yarmuth') q WHERE document @@ q`,
+    );
+    expect(rows).to.deep.equal([{ id: data.billId, in_c: true, elsewhere: false, sponsor_party: 'D' }]);
+    // Highlights are made of the title and summary only: the name is not marked anywhere.
+    const marked = await t.pool.query(
+      `SELECT count(*)::int AS n FROM bill_highlights WHERE title_map::text ILIKE '%yarmuth%' OR summary_map::text ILIKE '%yarmuth%'`,
+    );
+    expect(marked.rows[0].n).to.equal(0);
+    // The party-state tag and the title are left out: "mi", "ky", "rep" do not match a sponsor.
+    const rep = await t.pool.query(
+      `SELECT count(*)::int AS n FROM bill_search WHERE ts_filter(document, '{c}') @@ websearch_to_tsquery('english', 'rep')`,
+    );
+    expect(rep.rows[0].n).to.equal(0);
+  });
 });

@@ -24,6 +24,16 @@ const otherTitles = (d: BillDocument) => {
   return out.join(' | ');
 };
 
+/**
+ * The sponsor's name as a reader types it: "Sen. Stabenow, Debbie [D-MI]" -> "Stabenow, Debbie". The title and the
+ * party-state tag would make "sen" or "mi" match every bill a senator or a Michigan member sponsored.
+ */
+export const sponsorSearchName = (name: string) =>
+  name
+    .replace(/\s*\[[^\]]*\]\s*$/, '')
+    .replace(/^(?:Sen|Rep|Del|Resident Commissioner)\.?\s+/i, '')
+    .trim();
+
 export type BillSearchRow = ReturnType<typeof billSearchRow>;
 
 /**
@@ -62,7 +72,11 @@ export const billSearchRow = (d: BillDocument, latestActionDate: string | null, 
     title: d.title,
     otherTitles: otherTitles(d),
     summary: d.summary?.text ?? null,
-    subjects: [d.policyArea, ...d.subjects].filter(Boolean).join('; '),
+    // The sponsor's name is searched with the subjects, at their weight (C, below titles and summary): no column
+    // of its own, so no migration, and highlights (title, summary) and facets stay as they were.
+    subjects: [d.policyArea, ...d.subjects, d.sponsor ? sponsorSearchName(d.sponsor.name) : null]
+      .filter(Boolean)
+      .join('; '),
     hit: JSON.stringify(hit),
   };
 };

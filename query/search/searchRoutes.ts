@@ -27,15 +27,19 @@ const CHAMBERS: Record<string, string> = {
   senate: 'upper',
 };
 
-/** `a,b`: any of the values. Values are sorted so that the same filter in any order is one cache entry. */
+/**
+ * `a,b`: any of the values. A comma followed by a space is part of a value, not a separator: policy areas are
+ * named "Science, Technology, Communications". The parameter may also be repeated (`policyArea=a&policyArea=b`).
+ * Values are sorted so that the same filter in any order is one cache entry.
+ */
 const anyOf = (each: z.ZodType<string, string> = z.string().min(1).max(200)) =>
   z
-    .string()
-    .max(2_000)
+    .union([z.string().max(2_000), z.array(z.string().max(2_000)).max(20)])
     .transform((s) => [
       ...new Set(
-        s
-          .split(',')
+        [s]
+          .flat()
+          .flatMap((x) => x.split(/,(?!\s)/))
           .map((x) => x.trim())
           .filter(Boolean),
       ),

@@ -31,14 +31,49 @@ const BILL_TYPES: Record<string, string> = {
   sconres: 'S.Con.Res.',
 };
 
-/** `us-117-hr-1319` (or type and number) -> `H.R. 1319`. */
+/**
+ * `us-117-hr-1319` -> `H.R. 1319`, `ca-44-1-c-354` -> `C-354` (Canadian ids carry the session too): the number
+ * as the legislature prints it, as the API's own `label` (projector/bills/billLabel.ts) spells it.
+ */
 export const billLabel = (id: string, type?: string | null, number?: string | number | null) => {
-  const m = /^[a-z]+-\d+-([a-z]+)-(\w+)$/.exec(id);
-  const t = type ?? m?.[1];
-  const n = number ?? m?.[2];
+  const m = /^([a-z]+)-\d+(?:-\d+)?-([a-z]+)-(\w+)$/.exec(id);
+  const t = type ?? m?.[2];
+  const n = number ?? m?.[3];
   if (!t || n === undefined || n === null) return id;
-  return `${BILL_TYPES[t] ?? t.toUpperCase()} ${n}`;
+  return id.startsWith('us-') ? `${BILL_TYPES[t] ?? t.toUpperCase()} ${n}` : `${t.toUpperCase()}-${n}`;
 };
+
+/** 1st, 2nd, 3rd, 4th... 11th, 12th, 13th... 21st, 42nd, 117th. */
+export const ordinal = (n: number | string) => {
+  const v = Number(n);
+  if (!Number.isInteger(v)) return String(n);
+  const tens = v % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][v % 10] ?? 'th');
+  return `${v}${suffix}`;
+};
+
+/** The session a bill id names (`us-117-hr-1` -> `117`, `ca-44-1-c-354` -> `44-1`): a stub bill has no other. */
+export const sessionOfId = (id: string) => /^[a-z]+-(\d+(?:-\d+)?)-[a-z]+-\w+$/.exec(id)?.[1] ?? null;
+
+/**
+ * A session as words: `117` -> "117th Congress", Canadian `44-1` -> "44th Parliament, session 1". A Canadian
+ * session is `<parliament>-<session>`; the bill id, when known, says whose it is.
+ */
+export const sessionName = (session: string, id?: string) => {
+  const [first = session, number] = session.split('-');
+  if (id ? !id.startsWith('ca-') : !number) return `${ordinal(first)} Congress`;
+  return `${ordinal(first)} Parliament${number ? `, session ${number}` : ''}`;
+};
+
+/**
+ * A sponsor's name as search finds it: "Sen. Stabenow, Debbie [D-MI]" -> "Stabenow, Debbie" (the projector indexes
+ * this form, projector/search/billSearch.ts).
+ */
+export const sponsorSearchName = (name: string) =>
+  name
+    .replace(/\s*\[[^\]]*\]\s*$/, '')
+    .replace(/^(?:Sen|Rep|Del|Resident Commissioner)\.?\s+/i, '')
+    .trim();
 
 const STATUSES: Record<string, string> = {
   introduced: 'Introduced',
@@ -52,6 +87,18 @@ const STATUSES: Record<string, string> = {
 };
 
 export const statusName = (s: string) => STATUSES[s] ?? s.replaceAll('_', ' ');
+
+/**
+ * How a roll call's result reads: `passed` (Agreed to, Confirmed, Decision of Chair Sustained), `failed`
+ * (Rejected, Negatived, Objection Not Sustained), or `other` for a result that is neither, such as the name
+ * elected Speaker. Failure words are checked first: "Not Sustained" contains "Sustained".
+ */
+export const resultClass = (result: string) =>
+  /\bnot\b|fail|reject|defeat|negativ/i.test(result)
+    ? 'failed'
+    : /pass|agree|confirm|sustain|adopt|carried/i.test(result)
+      ? 'passed'
+      : 'other';
 
 // Dates and numbers are formatted by hand, in the en-US style Intl would give ("Feb 24, 2021", "Feb 24, 2021,
 // 3:05 PM", "12,767"): creating the first Intl formatter loads ICU data, which took 20-100 ms of the main thread

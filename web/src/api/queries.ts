@@ -101,9 +101,23 @@ export type BillSearchParams = Readonly<{ q: string } & Partial<Record<FacetName
 
 export const SEARCH_PAGE = 20;
 
+/** The longest `q` the query service takes (query/search/searchRoutes.ts); a longer one is a 400. */
+export const MAX_QUERY = 200;
+
+/**
+ * The text searched for, at most MAX_QUERY characters: a pasted bill title can be longer, and its first 200
+ * characters find it. Cut at a word's end, because the last word would be matched as a typed prefix.
+ */
+export const capQuery = (text: string) => {
+  const q = text.trim();
+  if (q.length <= MAX_QUERY) return q;
+  const cut = q.slice(0, MAX_QUERY + 1).replace(/\s+\S*$/, '');
+  return cut.length > 0 && cut.length <= MAX_QUERY ? cut : q.slice(0, MAX_QUERY);
+};
+
 /** The search of a /search URL's query string: its text, facet filters and page cursor. */
 export const searchParamsOf = (p: URLSearchParams): BillSearchParams => {
-  const out: Record<string, string> = { q: (p.get('q') ?? '').trim() };
+  const out: Record<string, string> = { q: capQuery(p.get('q') ?? '') };
   for (const f of FACETS) {
     const v = p.get(f);
     if (v) out[f] = v;

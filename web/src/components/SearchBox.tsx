@@ -1,7 +1,14 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useLocation, useSearch } from 'wouter';
-import { type BillSearchParams, billSearchQuery, keys, searchParamsOf } from '../api/queries.ts';
+import {
+  type BillSearchParams,
+  billSearchQuery,
+  capQuery,
+  keys,
+  MAX_QUERY,
+  searchParamsOf,
+} from '../api/queries.ts';
 
 /**
  * Keystrokes closer together than this are one burst (fast typing, a held key): the search waits until the
@@ -41,8 +48,10 @@ export function SearchBox() {
    * picks up the same query), and the request for the text before it is cancelled if still running. Reads the
    * location when it runs (a debounced call may come after a navigation).
    */
-  const go = (value: string) => {
+  const go = (text: string) => {
     clearTimeout(timer.current);
+    // The field keeps what was typed or pasted; the URL and the request carry what the API takes.
+    const value = text.length > MAX_QUERY ? capQuery(text) : text;
     pushed.current = value;
     const here = window.location.pathname === '/search';
     const url = searchUrl(here ? window.location.search : '', value);

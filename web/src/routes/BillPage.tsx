@@ -1,7 +1,10 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { MouseEvent } from 'react';
 import { useParams } from 'wouter';
-import { billQuery } from '../api/queries.ts';
-import type { Bill } from '../api/types.ts';
+import { navigate } from 'wouter/use-browser-location';
+import { ApiError } from '../api/client.ts';
+import { billQuery, capQuery, memberQuery } from '../api/queries.ts';
+import type { Bill, Sponsor } from '../api/types.ts';
 import { Later } from '../components/Later.tsx';
 import { PartyBars } from '../components/PartyBars.tsx';
 import { ResourceLink } from '../components/ResourceLink.tsx';
@@ -14,8 +17,13 @@ import {
   formatDay,
   formatNumber,
   partyName,
+  resultClass,
+  sessionName,
+  sessionOfId,
+  sponsorSearchName,
   statusName,
 } from '../format.ts';
+import { pathOf, prefetch } from '../prefetch.ts';
 import { useTitle } from '../useTitle.ts';
 
 const otherTitles = (bill: Bill) => [
@@ -35,7 +43,7 @@ function RollCalls({ bill }: { bill: Bill }) {
             <span className="meta">
               {chamberName(v.chamber)} roll call {v.number} · {formatDateTime(v.date)}
             </span>
-            <span className={`result ${/pass|agree|confirm/i.test(v.result) ? 'passed' : 'failed'}`}>
+            <span className={`result ${resultClass(v.result)}`}>
               {v.result}
               {v.totals && ` ${v.totals.yea}–${v.totals.nay}`}
             </span>
@@ -53,12 +61,39 @@ function RollCalls({ bill }: { bill: Bill }) {
   );
 }
 
-/** "117th Congress", or for a Canadian bill its Parliament and session ("44th Parliament, session 1"). */
-const sessionName = (id: string, session: string) => {
-  if (!id.startsWith('ca-')) return `${session}th Congress`;
-  const [parliament, number] = session.split('-');
-  return `${parliament}th Parliament${number ? `, session ${number}` : ''}`;
-};
+const isNotFound = (e: unknown) => e instanceof ApiError && e.status === 404;
+
+/**
+ * The sponsor's link. A former member who is only in the historical legislators file (when that is not loaded)
+ * has no page under the bill's bioguide id: the link then searches their bills rather than lead to "No such
+ * member". The member is asked for when the link is hovered, focused or followed, not on the bill's first render,
+ * whose requests are all preloaded by its HTML.
+ */
+function SponsorLink({ sponsor, memberId }: { sponsor: Sponsor; memberId: string }) {
+  const client = useQueryClient();
+  // Reads what a prefetch (hover, focus) found; asks nothing itself.
+  const { error } = useQuery({ ...memberQuery(memberId), enabled: false });
+  const member = pathOf('member', memberId);
+  const search = `/search?q=${encodeURIComponent(capQuery(sponsorSearchName(sponsor.name)))}`;
+  const follow = (e: MouseEvent<HTMLAnchorElement>) => {
+    if (e.defaultPrevented || e.button !== 0 || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return;
+    e.preventDefault();
+    client.fetchQuery(memberQuery(memberId)).then(
+      () => navigate(member),
+      (err: unknown) => navigate(isNotFound(err) ? search : member),
+    );
+  };
+  return (
+    <a
+      href={isNotFound(error) ? search : member}
+      onClick={follow}
+      onMouseEnter={() => prefetch(client, 'member', memberId)}
+      onFocus={() => prefetch(client, 'member', memberId)}
+    >
+      {sponsor.name}
+    </a>
+  );
+}
 
 export default function BillPage() {
   const { id } = useParams<{ id: string }>();
@@ -76,13 +111,12 @@ export default function BillPage() {
         <Skeleton lines={8} />
       </Loading>
     );
-  const sponsorId = bill.sponsor?.ref?.scheme === 'bioguide' ? `us-${bill.sponsor.ref.id}` : null;
   const others = otherTitles(bill);
+  const session = bill.session ?? sessionOfId(bill.id);
   return (
     <article className="bill" data-testid="bill-page">
       <p className="eyebrow">
-        {billLabel(bill.id, bill.type, bill.number)} ·{' '}
-        {bill.session ? sessionName(bill.id, bill.session) : ''} ·{' '}
+        {billLabel(bill.id, bill.type, bill.number)} · {session && `${sessionName(session, bill.id)} · `}
         <span className={`badge status-${bill.status}`}>{statusName(bill.status)}</span>
         {/* The legislature's own wording says where the bill is, which the neutral badge cannot. */}
         {bill.statusText && <span data-testid="bill-status-text"> {bill.statusText}</span>}
@@ -92,16 +126,10 @@ export default function BillPage() {
         <div>
           <dt>Sponsor</dt>
           <dd>
-            {bill.sponsor ? (
-              sponsorId ? (
-                <ResourceLink kind="member" id={sponsorId}>
-                  {bill.sponsor.name}
-                </ResourceLink>
-              ) : (
-                bill.sponsor.name
-              )
+            {bill.sponsor?.ref?.scheme === 'bioguide' ? (
+              <SponsorLink sponsor={bill.sponsor} memberId={`us-${bill.sponsor.ref.id}`} />
             ) : (
-              '–'
+              (bill.sponsor?.name ?? '–')
             )}
             {bill.sponsor?.party && ` (${partyName(bill.sponsor.party)})`}
           </dd>

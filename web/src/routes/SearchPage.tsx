@@ -1,5 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
-import { memo } from 'react';
+import { memo, useRef, useSyncExternalStore } from 'react';
 import { useSearchParams } from 'wouter';
 import {
   type BillSearchParams,
@@ -12,7 +12,7 @@ import type { BillHit, Facets } from '../api/types.ts';
 import { Highlighted } from '../components/Highlighted.tsx';
 import { ResourceLink } from '../components/ResourceLink.tsx';
 import { ErrorNote, Skeleton } from '../components/Status.tsx';
-import { chamberName, formatDay, formatNumber, partyName, statusName } from '../format.ts';
+import { chamberName, formatDay, formatNumber, partyName, sessionName, statusName } from '../format.ts';
 import { useTitle } from '../useTitle.ts';
 
 const FACET_LABELS: Record<FacetName, string> = {
@@ -20,7 +20,8 @@ const FACET_LABELS: Record<FacetName, string> = {
   status: 'Status',
   policyArea: 'Policy area',
   sponsorParty: "Sponsor's party",
-  session: 'Congress',
+  // US Congresses and Canadian Parliament sessions alike.
+  session: 'Session',
   becameLaw: 'Became law',
 };
 
@@ -35,7 +36,7 @@ const valueLabel = (facet: FacetName, value: string) => {
     case 'becameLaw':
       return value === 'true' ? 'Yes' : 'No';
     case 'session':
-      return `${value}th`;
+      return sessionName(value);
     case 'policyArea':
       return value;
     default: {
@@ -45,7 +46,33 @@ const valueLabel = (facet: FacetName, value: string) => {
   }
 };
 
+/**
+ * The values of a facet's filter in the URL. The query service reads a comma followed by a space as part of a value
+ * ("Science, Technology, Communications"), any other comma as "or"; the app itself sets one value per facet.
+ */
+const activeValues = (params: BillSearchParams, f: FacetName) =>
+  (params[f] ?? '')
+    .split(/,(?!\s)/)
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/** How many filter values are on, for the collapsed filters' summary. */
+const activeCount = (params: BillSearchParams) =>
+  FACETS.reduce((n, f) => n + activeValues(params, f).length, 0);
+
 type FacetProps = { facets: Facets; params: BillSearchParams; toggle: (f: FacetName, v: string) => void };
+
+/**
+ * The top values of a facet, and every active value even when the answer has no count for it (a filter that
+ * leaves no result comes back with no facets): a filter on screen can always be turned off again.
+ */
+const shown = (values: Facets[string], active: readonly string[]) => {
+  const top = values.slice(0, 12);
+  const missing = active
+    .filter((v) => !top.some((t) => t.value === v))
+    .map((v) => values.find((t) => t.value === v) ?? { value: v, count: 0 });
+  return [...missing, ...top];
+};
 
 /**
  * Every keystroke in the search field changes the URL and renders the page again, first with the previous
@@ -60,8 +87,8 @@ const FacetFilters = memo(
           <fieldset key={f}>
             <legend>{FACET_LABELS[f]}</legend>
             <ul>
-              {(facets[f] ?? []).slice(0, 12).map(({ value, count }) => {
-                const on = params[f] === value;
+              {shown(facets[f] ?? [], activeValues(params, f)).map(({ value, count }) => {
+                const on = activeValues(params, f).includes(value);
                 return (
                   <li key={value}>
                     <button
@@ -127,6 +154,20 @@ const onResultsKey = (e: React.KeyboardEvent<HTMLElement>) => {
   else links[Math.min(next, links.length - 1)]?.focus();
 };
 
+// The phone layout of styles.css: one column, where the filters would push the results below the fold.
+const NARROW = '(max-width: 40rem)';
+const onNarrowChange = (notify: () => void) => {
+  const m = window.matchMedia(NARROW);
+  m.addEventListener('change', notify);
+  return () => m.removeEventListener('change', notify);
+};
+const useNarrow = () =>
+  useSyncExternalStore(
+    onNarrowChange,
+    () => window.matchMedia(NARROW).matches,
+    () => false,
+  );
+
 export default function SearchPage() {
   const [search, setSearch] = useSearchParams();
   const params = searchParamsOf(search);
@@ -143,11 +184,31 @@ export default function SearchPage() {
     );
   const toggle = (f: FacetName, v: string) =>
     set((p) => {
-      if (p.get(f) === v) p.delete(f);
-      else p.set(f, v);
+      const rest = activeValues(searchParamsOf(p), f).filter((x) => x !== v);
+      if (rest.length === activeValues(searchParamsOf(p), f).length) p.set(f, v);
+      else if (rest.length) p.set(f, rest.join(','));
+      else p.delete(f);
       p.delete('cursor');
     });
+  const heading = useRef<HTMLHeadingElement>(null);
+  /**
+   * Another page of results: the pressed button is disabled while it loads, which would drop keyboard focus to the
+   * body, so focus moves to the results heading (as the member page's "Older" does), scrolled to the top.
+   */
+  const turn = (change: (p: URLSearchParams) => void) => {
+    set(change);
+    heading.current?.focus({ preventScroll: true });
+    heading.current?.scrollIntoView({ block: 'start' });
+  };
+  const narrow = useNarrow();
   const result = data?.data;
+  const filters = result ? (
+    <FacetFilters facets={result.facets} params={params} toggle={toggle} />
+  ) : (
+    <aside className="facets">
+      <Skeleton lines={8} />
+    </aside>
+  );
   return (
     <div className="search-page" data-testid="search-page">
       <h1 className="visually-hidden">Search bills</h1>
@@ -155,12 +216,13 @@ export default function SearchPage() {
         <ErrorNote error={error} what="search results" />
       ) : (
         <div className="search-layout">
-          {result ? (
-            <FacetFilters facets={result.facets} params={params} toggle={toggle} />
+          {narrow ? (
+            <details className="filters">
+              <summary>Filters ({activeCount(params)})</summary>
+              {filters}
+            </details>
           ) : (
-            <aside className="facets">
-              <Skeleton lines={8} />
-            </aside>
+            filters
           )}
           <section
             className={isPlaceholderData ? 'results loading' : 'results'}
@@ -168,7 +230,7 @@ export default function SearchPage() {
             data-results-for={result && !isPlaceholderData ? params.q : undefined}
             aria-busy={isFetching}
           >
-            <h2 id="results-h" className="results-count" aria-live="polite">
+            <h2 id="results-h" className="results-count" aria-live="polite" ref={heading} tabIndex={-1}>
               {result
                 ? `${formatNumber(result.total)} bill${result.total === 1 ? '' : 's'}${params.q ? ` for “${params.q}”` : ''}`
                 : '\u00a0'}
@@ -192,14 +254,14 @@ export default function SearchPage() {
                 <button
                   type="button"
                   disabled={!params.cursor}
-                  onClick={() => set((p) => p.delete('cursor'))}
+                  onClick={() => turn((p) => p.delete('cursor'))}
                 >
                   First page
                 </button>
                 <button
                   type="button"
                   disabled={!result.nextCursor || isPlaceholderData}
-                  onClick={() => set((p) => p.set('cursor', result.nextCursor ?? ''))}
+                  onClick={() => turn((p) => p.set('cursor', result.nextCursor ?? ''))}
                 >
                   Next page
                 </button>

@@ -7,7 +7,7 @@ import { Later } from '../components/Later.tsx';
 import { PartyBars } from '../components/PartyBars.tsx';
 import { ResourceLink } from '../components/ResourceLink.tsx';
 import { ErrorNote, Loading, Skeleton } from '../components/Status.tsx';
-import { billLabel, chamberName, formatDateTime, formatNumber, partyName } from '../format.ts';
+import { billLabel, chamberName, formatDateTime, formatNumber, partyName, resultClass } from '../format.ts';
 import { useTitle } from '../useTitle.ts';
 
 const ORDER = ['yea', 'nay', 'present', 'not_voting', 'paired', 'other'];
@@ -24,6 +24,67 @@ const byPosition = (ballots: readonly VoteBallot[]) => {
     ([, a], [, b]) => ORDER.indexOf(a[0]!.class) - ORDER.indexOf(b[0]!.class),
   );
 };
+
+/**
+ * The names voted for in a roll call that is a choice rather than yea or nay (the Speaker's election: Pelosi 216,
+ * McCarthy 209), most votes first: the positions whose ballots are of class `other`. Empty for a yea-nay vote.
+ */
+const choicesOf = (vote: Vote) => {
+  if (!vote.totals || vote.totals.other === 0) return [];
+  const other = new Set(vote.ballots.filter((b) => b.class === 'other').map((b) => b.position));
+  return Object.entries(vote.positions)
+    .filter(([position]) => other.has(position))
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
+};
+
+/** Each party's votes per choice, its present and not voting, and the choice most of it made. */
+function ChoiceTable({ vote, choices }: { vote: Vote; choices: readonly string[] }) {
+  const counts = new Map<string, Map<string, number>>();
+  for (const b of vote.ballots) {
+    const party = counts.get(b.party ?? '') ?? new Map<string, number>();
+    party.set(b.position, (party.get(b.position) ?? 0) + 1);
+    counts.set(b.party ?? '', party);
+  }
+  // One column per name voted for: as wide as the roll call makes it, so it scrolls on a phone.
+  return (
+    <div className="table-scroll">
+      <table className="numbers" data-testid="party-table">
+        <caption className="visually-hidden">Votes by party</caption>
+        <thead>
+          <tr>
+            <th scope="col">Party</th>
+            {choices.map((c) => (
+              <th key={c} scope="col">
+                {c}
+              </th>
+            ))}
+            <th scope="col">Present</th>
+            <th scope="col">Not voting</th>
+            <th scope="col">Most voted for</th>
+          </tr>
+        </thead>
+        <tbody>
+          {vote.parties.map((p) => {
+            const own = counts.get(p.party) ?? new Map<string, number>();
+            const ranked = choices.map((c) => [c, own.get(c) ?? 0] as const).sort(([, a], [, b]) => b - a);
+            const [top, second] = ranked;
+            return (
+              <tr key={p.party} data-party={p.party}>
+                <th scope="row">{partyName(p.party)}</th>
+                {choices.map((c) => (
+                  <td key={c}>{own.get(c) ?? 0}</td>
+                ))}
+                <td data-col="present">{p.counts.present}</td>
+                <td data-col="not_voting">{p.counts.not_voting}</td>
+                <td>{!top || top[1] === 0 ? '–' : second && second[1] === top[1] ? 'tied' : top[0]}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
 
 function PartyTable({ vote }: { vote: Vote }) {
   return (
@@ -122,6 +183,8 @@ export default function VotePage() {
       </Loading>
     );
   const t = vote.totals;
+  const choices = choicesOf(vote);
+  const [first, second] = choices;
   return (
     <article className="vote" data-testid="vote-page">
       <p className="eyebrow">
@@ -141,18 +204,36 @@ export default function VotePage() {
       <dl className="facts big">
         <div>
           <dt>Result</dt>
-          <dd className={/pass|agree|confirm/i.test(vote.result) ? 'passed' : 'failed'} data-testid="result">
+          <dd className={resultClass(vote.result)} data-testid="result">
             {vote.result}
           </dd>
         </div>
-        <div>
-          <dt>Yea – Nay</dt>
-          <dd data-testid="totals">{t ? `${t.yea} – ${t.nay}` : '–'}</dd>
-        </div>
-        <div>
-          <dt>Margin</dt>
-          <dd data-testid="margin">{vote.margin === null ? '–' : formatNumber(vote.margin)}</dd>
-        </div>
+        {first ? (
+          // A choice between names: yea and nay are 0 and the API's margin (yea - nay) says nothing.
+          <>
+            <div>
+              <dt>Votes</dt>
+              <dd data-testid="totals">
+                {choices.map(([name, n]) => `${name} ${formatNumber(n)}`).join(' – ')}
+              </dd>
+            </div>
+            <div>
+              <dt>Margin</dt>
+              <dd data-testid="margin">{formatNumber(first[1] - (second?.[1] ?? 0))}</dd>
+            </div>
+          </>
+        ) : (
+          <>
+            <div>
+              <dt>Yea – Nay</dt>
+              <dd data-testid="totals">{t ? `${t.yea} – ${t.nay}` : '–'}</dd>
+            </div>
+            <div>
+              <dt>Margin</dt>
+              <dd data-testid="margin">{vote.margin === null ? '–' : formatNumber(vote.margin)}</dd>
+            </div>
+          </>
+        )}
         {vote.totalsFrom === 'reported' ? (
           <div>
             <dt>Paired</dt>
@@ -180,11 +261,17 @@ export default function VotePage() {
       )}
       <section aria-labelledby="parties-h">
         <h2 id="parties-h">By party</h2>
-        <PartyBars
-          rows={vote.parties}
-          label={`Positions by party: ${vote.parties.map((p) => `${partyName(p.party)} ${p.counts.yea} yea, ${p.counts.nay} nay`).join('; ')}`}
-        />
-        <PartyTable vote={vote} />
+        {first ? (
+          <ChoiceTable vote={vote} choices={choices.map(([name]) => name)} />
+        ) : (
+          <>
+            <PartyBars
+              rows={vote.parties}
+              label={`Positions by party: ${vote.parties.map((p) => `${partyName(p.party)} ${p.counts.yea} yea, ${p.counts.nay} nay`).join('; ')}`}
+            />
+            <PartyTable vote={vote} />
+          </>
+        )}
       </section>
       <section aria-labelledby="members-h">
         <h2 id="members-h">Members by position</h2>
