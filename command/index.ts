@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { gracefulClose } from '../infra/kernel/gracefulClose.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
-import { isMain, onShutdown } from '../infra/kernel/main.ts';
+import { isMain, onShutdown, runMain } from '../infra/kernel/main.ts';
 import { answerClientErrors } from '../infra/kernel/problem.ts';
 import { createCommandApp } from './app.ts';
 import { type CommandConfig, loadCommandConfig } from './config.ts';
@@ -58,6 +58,11 @@ export const startCommandService = async (
 };
 
 if (isMain(import.meta.url)) {
-  const service = await startCommandService(loadCommandConfig());
-  onShutdown(service.stop);
+  await runMain(
+    async () => {
+      const service = await startCommandService(loadCommandConfig());
+      onShutdown(service.stop);
+    },
+    { portVariables: 'COMMAND_PORT' },
+  );
 }

@@ -1,8 +1,12 @@
 import { z } from 'zod';
 import { brokers, logLevel, parseEnv } from '../infra/kernel/env.ts';
 
+// zod's own word for a missing variable is "Required": say what to set and where the embedded one comes from.
+const DATABASE_URL_REQUIRED =
+  'not set: a postgres:// URL (npm start runs an embedded database when it is unset; the openpolicy CLI then uses it)';
+
 const Schema = z.object({
-  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start provides an embedded one)'),
+  DATABASE_URL: z.string({ required_error: DATABASE_URL_REQUIRED }).min(1, DATABASE_URL_REQUIRED),
   PROJECTOR_DATABASE_URL: z.string().optional(),
   PROJECTOR_DB_PASSWORD: z.string().default('openpolicy_projector'),
   KAFKA_BROKERS: brokers,

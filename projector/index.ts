@@ -1,7 +1,7 @@
 import { withCredentials } from '../infra/kernel/db.ts';
 import { createKafka } from '../infra/kernel/kafka.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
-import { isMain, onShutdown } from '../infra/kernel/main.ts';
+import { isMain, onShutdown, runMain } from '../infra/kernel/main.ts';
 import { loadProjectorConfig, type ProjectorConfig } from './config.ts';
 import { createProjectorMetrics, startMetricsServer } from './metrics/metricsServer.ts';
 import { createProjectorPool } from './projectorPool.ts';
@@ -93,6 +93,11 @@ export const startProjector = async (config: ProjectorConfig) => {
 };
 
 if (isMain(import.meta.url)) {
-  const projector = await startProjector(loadProjectorConfig());
-  onShutdown(projector.stop);
+  await runMain(
+    async () => {
+      const projector = await startProjector(loadProjectorConfig());
+      onShutdown(projector.stop);
+    },
+    { portVariables: 'PROJECTOR_METRICS_PORT' },
+  );
 }

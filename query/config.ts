@@ -3,8 +3,12 @@ import { logLevel, optionalUrl, parseEnv, port, trustProxy } from '../infra/kern
 
 const count = (fallback: number) => z.coerce.number().int().min(0).default(fallback);
 
+// zod's own word for a missing variable is "Required": say what to set and where the embedded one comes from.
+const DATABASE_URL_REQUIRED =
+  'not set: a postgres:// URL (npm start runs an embedded database when it is unset; the openpolicy CLI then uses it)';
+
 const Schema = z.object({
-  DATABASE_URL: z.string().min(1, 'DATABASE_URL is required (npm start provides an embedded one)'),
+  DATABASE_URL: z.string({ required_error: DATABASE_URL_REQUIRED }).min(1, DATABASE_URL_REQUIRED),
   QUERY_DATABASE_URL: z.string().optional(),
   QUERY_DB_PASSWORD: z.string().default('openpolicy_query'),
   QUERY_PORT: port(4001),

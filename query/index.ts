@@ -3,7 +3,7 @@ import { sql } from 'slonik';
 import { withCredentials } from '../infra/kernel/db.ts';
 import { gracefulClose } from '../infra/kernel/gracefulClose.ts';
 import { createLogger } from '../infra/kernel/logger.ts';
-import { isMain, onShutdown } from '../infra/kernel/main.ts';
+import { isMain, onShutdown, runMain } from '../infra/kernel/main.ts';
 import { createChangeFeed } from './cache/changeFeed.ts';
 import { parseChange, parseProgress } from './cache/changes.ts';
 import { createFreshness } from './cache/freshness.ts';
@@ -133,6 +133,11 @@ export const startQueryService = async (config: QueryConfig, options: { fastPath
 };
 
 if (isMain(import.meta.url)) {
-  const service = await startQueryService(loadQueryConfig());
-  onShutdown(service.stop);
+  await runMain(
+    async () => {
+      const service = await startQueryService(loadQueryConfig());
+      onShutdown(service.stop);
+    },
+    { portVariables: 'QUERY_PORT' },
+  );
 }

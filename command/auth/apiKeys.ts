@@ -23,6 +23,16 @@ export const createApiKey = async (pool: pg.Pool, name: string, scopes: Scope[])
   return { id, key: `op_${id}_${secret}` };
 };
 
+/**
+ * The key id in what a user gives `apikey revoke`: the id itself, `op_<id>`, or the whole key (which is what
+ * they have at hand: the id alone is only ever shown in the line that created it). Null if none of these.
+ */
+export const apiKeyId = (given: string) => {
+  const text = given.trim();
+  const m = KEY_PATTERN.exec(text) ?? /^(?:op_)?([a-f0-9]{12})$/.exec(text);
+  return m?.[1] ?? null;
+};
+
 export const revokeApiKey = async (pool: pg.Pool, id: string) => {
   const r = await pool.query(
     'UPDATE command.api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL',

@@ -14,7 +14,8 @@ export const INGEST_USAGE = `usage: openpolicy ingest <path>... [options]
   --dry-run           parse and validate only; send nothing
   -h, --help          this text
 
-  Exit status: 0 all records accepted, 1 some record rejected (or the service was unreachable), 2 usage error.
+  Exit status: 0 all records accepted, 1 some record rejected (or the service was unreachable, or no record was
+  read), 2 usage error, 3 the service refused the API key (401, 403).
 `;
 
 export type IngestMode = 'http' | 'direct' | 'dry-run';

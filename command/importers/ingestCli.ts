@@ -20,6 +20,17 @@ export type IngestCliDeps = Readonly<{
 
 const SHOWN_REJECTIONS = 10;
 
+/** A refused key is not a rejected record, nor a service that is down: its own status, to script around. */
+export const EXIT_KEY_REFUSED = 3;
+
+/**
+ * The HTTP status when the service refused the key (401, 403). The HTTP sink reports it only in its message
+ * (`<endpoint> answered 401: ...`), which is all a sink's failure carries.
+ */
+const keyRefusal = (message: string) => /\banswered (401|403)\b/.exec(message)?.[1] ?? null;
+
+const unreachable = (message: string) => message.startsWith('cannot reach ');
+
 const defaultDeps = (): IngestCliDeps => ({
   env: process.env,
   stdout: process.stdout,
@@ -179,7 +190,7 @@ export const runIngestCli = async (args: string[], deps: IngestCliDeps = default
     await rejectsFile?.close();
   }
 
-  progress.finish();
+  progress.finish(stats);
   const elapsed = deps.now() - progress.started;
   for (const r of shown) deps.stderr.write(`rejected ${r.file} ${r.position}: ${r.reason}\n`);
   if (stats.rejected > shown.length) {
@@ -188,13 +199,24 @@ export const runIngestCli = async (args: string[], deps: IngestCliDeps = default
     );
   }
   for (const s of skippedExamples) deps.stderr.write(`skipped ${s}\n`);
+  const refusal = run.stopped ? keyRefusal(run.stopped.message) : null;
   if (run.stopped) {
     const unsent = stats.valid - settled;
     deps.stderr.write(
-      `ingest stopped early: ${run.stopped.message}\n${unsent} valid records were not sent; ` +
-        're-running is safe (records already accepted come back as duplicates)\n',
+      refusal
+        ? `ingest stopped: the command service refused the API key (HTTP ${refusal}): ${run.stopped.message}\n` +
+            `${unsent} valid records were not sent; give a live key with the write scope (--api-key or ` +
+            'OPENPOLICY_API_KEY; npm start prints one, openpolicy apikey create makes one)\n'
+        : `ingest stopped early: ${run.stopped.message}\n${unsent} valid records were not sent; ` +
+            're-running is safe (records already accepted come back as duplicates)\n' +
+            (unreachable(run.stopped.message)
+              ? `is the command service running at ${o.url}? (npm start, or --url for another one)\n`
+              : o.mode === 'direct' && run.stopped.message.includes('ECONNREFUSED')
+                ? 'is the database running? (npm start runs the embedded one; else set DATABASE_URL)\n'
+                : ''),
     );
   }
   for (const line of summaryLines(stats, elapsed, o.mode)) deps.stdout.write(`${line}\n`);
-  return run.stopped || stats.rejected > 0 ? 1 : 0;
+  if (refusal) return EXIT_KEY_REFUSED;
+  return run.stopped || stats.rejected > 0 || stats.read === 0 ? 1 : 0;
 };

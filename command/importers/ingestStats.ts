@@ -73,6 +73,12 @@ export const summaryLines = (s: IngestStats, elapsedMs: number, mode: 'http' | '
     `${outcome}, rejected ${n(s.rejected)}`,
     `elapsed ${duration(elapsedMs)}, ${n(rate(s.read, elapsedMs))} records/s`,
   ];
+  // Nothing read is not success: a wrong path (an empty directory, a README) would otherwise pass for a load.
+  if (s.read === 0) {
+    lines.push(
+      'no record read: the paths hold no file in a format ingest knows (openpolicy ingest --help lists them)',
+    );
+  }
   if (s.votes > 0) {
     lines.push(
       `votes ${n(s.votes)} with ${n(s.ballots)} ballots, ${n(rate(s.ballots, elapsedMs))} ballots/s`,

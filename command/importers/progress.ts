@@ -20,6 +20,7 @@ export const createProgress = (d: ProgressDeps) => {
   const every = tty ? 100 : (d.plainEveryMs ?? 2_000);
   let last = started;
   let drawn = false;
+  let plain = false;
   const draw = (s: IngestStats) => {
     const line = progressLine(s, d.now() - started, d.sending);
     if (tty) {
@@ -27,7 +28,10 @@ export const createProgress = (d: ProgressDeps) => {
       const width = d.out.columns && d.out.columns > 20 ? d.out.columns - 1 : 119;
       d.out.write(`\r\x1b[2K${line.slice(0, width)}`);
       drawn = true;
-    } else d.out.write(`${line}\n`);
+    } else {
+      d.out.write(`${line}\n`);
+      plain = true;
+    }
   };
   return {
     started,
@@ -37,9 +41,13 @@ export const createProgress = (d: ProgressDeps) => {
       last = t;
       draw(s);
     },
-    /** Clears the live line so the summary starts on a clean one. */
-    finish() {
+    /**
+     * Clears the live line so the summary starts on a clean one; in a log that has progress lines, writes the
+     * final one, so the last line does not say 97% and fewer records than the summary below it.
+     */
+    finish(s?: IngestStats) {
       if (tty && drawn) d.out.write('\r\x1b[2K');
+      else if (!tty && plain && s) d.out.write(`${progressLine(s, d.now() - started, d.sending)}\n`);
     },
     /** Writes a message above the live line without garbling it. */
     note(text: string) {

@@ -1,18 +1,20 @@
 #!/usr/bin/env -S npx tsx
 import { parseArgs } from 'node:util';
-import { createApiKey, revokeApiKey, SCOPES, type Scope } from '../../command/auth/apiKeys.ts';
+import { apiKeyId, createApiKey, revokeApiKey, SCOPES, type Scope } from '../../command/auth/apiKeys.ts';
 import { loadCommandConfig } from '../../command/config.ts';
 import { loadProjectorConfig } from '../../projector/config.ts';
 import { loadQueryConfig } from '../../query/config.ts';
 import { createPgPool } from '../kernel/db.ts';
+import { runMain } from '../kernel/main.ts';
 import { migrate } from '../kernel/migrate.ts';
+import { defaultToEmbedded, needsDatabase } from './cliEnv.ts';
 
 const USAGE = `usage: openpolicy <command> [options]
 
   migrate                                  apply sql/ migrations to DATABASE_URL and set role passwords
   apikey create --name <n> --scope write [--scope read]
                                            create an API key (printed once; only its hash is stored)
-  apikey revoke <id>                       revoke a key by its id (the 12 hex characters after op_)
+  apikey revoke <id>                       revoke a key by its id (the 12 hex characters after op_) or the whole key
   rebuild [--require-identical]            replay the whole log into new read models, compare, switch atomically
   search reindex                           rebuild the Meilisearch indexes from the read models (MEILI_HOST),
                                            filled aside and swapped in so search never goes empty
@@ -20,6 +22,8 @@ const USAGE = `usage: openpolicy <command> [options]
   deadletters replay [--id <n>]...         project dead-lettered events again after a fix (all pending by default)
   ingest <path>... [options]               load source files, directories or .tar.gz archives
                                            (see: openpolicy ingest --help)
+
+  Without DATABASE_URL, the commands use the embedded database npm start runs (port EMBEDDED_PG_PORT, 54329).
 `;
 
 const adminPool = () =>
@@ -68,8 +72,15 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
         return 0;
       }
       if (action === 'revoke' && positionals[0]) {
-        const ok = await revokeApiKey(pool, positionals[0]);
-        process.stderr.write(ok ? `revoked ${positionals[0]}\n` : `no live key ${positionals[0]}\n`);
+        const id = apiKeyId(positionals[0]);
+        if (!id) {
+          process.stderr.write(
+            'apikey revoke needs the key id (the 12 hex characters after op_) or the whole key\n',
+          );
+          return 2;
+        }
+        const ok = await revokeApiKey(pool, id);
+        process.stderr.write(ok ? `revoked ${id}\n` : `no live key ${id}\n`);
         return ok ? 0 : 1;
       }
       process.stderr.write(USAGE);
@@ -144,9 +155,36 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
 };
 
 const [name, ...rest] = process.argv.slice(2);
+if (name === '--help' || name === '-h' || name === 'help') {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 const command = name ? commands[name] : undefined;
 if (!command) {
   process.stderr.write(USAGE);
   process.exit(name ? 2 : 0);
 }
-process.exitCode = await command(rest);
+const embedded =
+  needsDatabase(name!, rest) && defaultToEmbedded(process.env, (line) => process.stderr.write(`${line}\n`));
+await runMain(
+  async () => {
+    try {
+      process.exitCode = await command(rest);
+    } catch (err) {
+      // A mistyped option is a usage error, not a crash.
+      if (
+        !(err instanceof TypeError && String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS'))
+      ) {
+        throw err;
+      }
+      process.stderr.write(`${err.message}\n\n${USAGE}`);
+      process.exitCode = 2;
+    }
+  },
+  {
+    hint: (f) =>
+      embedded && f.kind === 'database'
+        ? 'the embedded database runs while npm start does: start it in another terminal'
+        : null,
+  },
+);

@@ -66,6 +66,20 @@ const head = async (o: RebuildOptions): Promise<Checkpoint[]> => {
   }
 };
 
+/** How many events the embedded log holds at positions from `from` up to `to` (excluded). */
+const eventsBetween = async (db: pg.Pool, from: number, to: number) =>
+  to <= from
+    ? 0
+    : Number(
+        (
+          await db.query<{ n: string }>(
+            'SELECT count(*) AS n FROM events.log WHERE position >= $1 AND position < $2',
+            [from, to],
+          )
+        ).rows[0]!.n,
+      );
+
+/** Offsets (Kafka) or positions (embedded log) between the checkpoints and the end: zero when caught up. */
 const behind = (done: Checkpoint[], end: Checkpoint[]) =>
   end.reduce((sum, e) => {
     const d = done.find((c) => c.source === e.source && c.partition === e.partition);
@@ -130,10 +144,22 @@ export const rebuildReadModels = async (o: RebuildOptions): Promise<RebuildRepor
         });
     try {
       const end = await head(o);
-      const total = behind([], end);
+      // pg gives bigint columns as text: compare numbers.
+      const last = Number(end[0]!.next_offset);
+      const total = o.kafka ? behind([], end) : await eventsBetween(o.admin, 1, last);
+      let applied = 0;
+      let counted = 1;
       for (;;) {
-        const left = behind(await checkpoints(o.admin, REBUILD_CONSUMER), end);
-        o.progress?.({ applied: total - left, total });
+        const done = await checkpoints(o.admin, REBUILD_CONSUMER);
+        const left = behind(done, end);
+        if (o.kafka) applied = total - left;
+        else {
+          // Positions skip the numbers a duplicate took: count the events, from where the last count stopped.
+          const upTo = Math.min(Number(done.find((c) => c.source === 'postgres')?.next_offset ?? 1), last);
+          applied += await eventsBetween(o.admin, counted, upTo);
+          counted = Math.max(counted, upTo);
+        }
+        o.progress?.({ applied: left === 0 ? total : applied, total });
         if (left === 0) break;
         await new Promise((r) => setTimeout(r, 250));
       }

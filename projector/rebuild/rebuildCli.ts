@@ -2,9 +2,53 @@ import { createPgPool, withCredentials } from '../../infra/kernel/db.ts';
 import { createKafka } from '../../infra/kernel/kafka.ts';
 import { createLogger } from '../../infra/kernel/logger.ts';
 import { loadProjectorConfig } from '../config.ts';
-import { rebuildReadModels } from './rebuild.ts';
+import { type RebuildReport, rebuildReadModels } from './rebuild.ts';
 
-/** `openpolicy rebuild`: progress on stderr, the report as JSON on stdout; exit 1 if it did not switch. */
+/**
+ * Progress lines: redrawn in place on a terminal; elsewhere (a log) a line only when the count moved, at most
+ * every `everyMs`, and the same line again only after `quietMs` (the rebuild is still alive, just not moving).
+ */
+export const createRebuildProgress = (o: {
+  write: (text: string) => unknown;
+  tty: boolean;
+  now: () => number;
+  everyMs?: number;
+  quietMs?: number;
+}) => {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  let lastLine = '';
+  return ({ applied, total }: { applied: number; total: number }) => {
+    const pct = total ? ((100 * applied) / total).toFixed(1) : '100.0';
+    const line = `rebuild: ${applied.toLocaleString('en-US')}/${total.toLocaleString('en-US')} events (${pct}%)`;
+    if (o.tty) {
+      o.write(`\r${line}   `);
+      return;
+    }
+    const t = o.now();
+    const done = applied >= total;
+    const due =
+      line !== lastLine ? done || t - lastAt >= (o.everyMs ?? 2_000) : t - lastAt >= (o.quietMs ?? 30_000);
+    if (!due) return;
+    lastAt = t;
+    lastLine = line;
+    o.write(`${line}\n`);
+  };
+};
+
+/** One line a person reads before the JSON: did it switch, and how the rebuilt models compared. */
+export const rebuildSummary = (r: RebuildReport) => {
+  const took = `${(r.ms / 1_000).toFixed(1)}s`;
+  const comparison = !r.compared
+    ? 'not compared (the live projector had moved on)'
+    : r.identical
+      ? 'identical to the live ones'
+      : `different from the live ones in ${r.differences.join(', ')}`;
+  return r.switched
+    ? `rebuild: switched to the rebuilt read models in ${took}, ${comparison}; the old ones are kept as ${r.oldSchema}`
+    : `rebuild: NOT switched after ${took}: the rebuilt read models are ${comparison} (--require-identical)`;
+};
+
+/** `openpolicy rebuild`: progress and a summary on stderr, the report as JSON on stdout; exit 1 if it did not switch. */
 export const runRebuildCli = async (o: { requireIdentical: boolean }) => {
   const config = loadProjectorConfig();
   const logger = createLogger('rebuild', config.LOG_LEVEL);
@@ -13,8 +57,8 @@ export const runRebuildCli = async (o: { requireIdentical: boolean }) => {
     applicationName: 'openpolicy-rebuild',
     max: 3,
   });
-  const tty = process.stderr.isTTY;
-  let lastLine = 0;
+  const tty = process.stderr.isTTY === true;
+  const progress = createRebuildProgress({ write: (t) => process.stderr.write(t), tty, now: Date.now });
   try {
     const report = await rebuildReadModels({
       admin,
@@ -35,16 +79,10 @@ export const runRebuildCli = async (o: { requireIdentical: boolean }) => {
             },
           }
         : {}),
-      progress: ({ applied, total }) => {
-        const pct = total ? ((100 * applied) / total).toFixed(1) : '100.0';
-        if (tty) process.stderr.write(`\rrebuild: ${applied}/${total} events (${pct}%)   `);
-        else if (Date.now() - lastLine > 2_000 || applied === total) {
-          lastLine = Date.now();
-          process.stderr.write(`rebuild: ${applied}/${total} events (${pct}%)\n`);
-        }
-      },
+      progress,
     });
     if (tty) process.stderr.write('\n');
+    process.stderr.write(`${rebuildSummary(report)}\n`);
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return report.switched ? 0 : 1;
   } finally {
