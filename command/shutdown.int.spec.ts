@@ -1,47 +1,14 @@
 import http from 'node:http';
 import { expect } from 'chai';
 import pg from 'pg';
+import { smallVoteCommand } from '../infra/testing/smallVote.ts';
 import { createTestDatabase, type TestDatabase } from '../infra/testing/testDatabase.ts';
 import { createApiKey } from './auth/apiKeys.ts';
 import { loadCommandConfig } from './config.ts';
 import { startCommandService } from './index.ts';
 
-/** A small roll call (two ballots); `n` makes each one a different event. */
-const vote = (n: number) =>
-  JSON.stringify({
-    type: 'RecordVote',
-    data: {
-      jurisdiction: 'us',
-      session: '117',
-      chamber: 'lower',
-      chamberName: 'House',
-      number: n,
-      year: 2021,
-      date: '2021-02-04T13:24:00-05:00',
-      question: 'On Passage',
-      result: 'Passed',
-      reportedTotals: { Yea: 1, Nay: 1 },
-      ballotsComplete: true,
-      ballots: [
-        {
-          voter: { scheme: 'bioguide', id: 'A000001' },
-          name: 'A',
-          region: 'CA',
-          party: 'D',
-          position: 'Yea',
-          positionClass: 'yea',
-        },
-        {
-          voter: { scheme: 'bioguide', id: 'B000001' },
-          name: 'B',
-          region: 'TX',
-          party: 'R',
-          position: 'Nay',
-          positionClass: 'nay',
-        },
-      ],
-    },
-  });
+/** A small roll call, as the body of a request; `n` makes each one a different event. */
+const vote = (n: number) => JSON.stringify(smallVoteCommand(n));
 
 type Answer = { status: number; connection: string | undefined } | { error: string };
 

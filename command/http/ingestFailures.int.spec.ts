@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { expect } from 'chai';
 import pg from 'pg';
 import { createLogger } from '../../infra/kernel/logger.ts';
+import { smallVoteCommand } from '../../infra/testing/smallVote.ts';
 import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
 import { createCommandApp } from '../app.ts';
 import { createApiKey } from '../auth/apiKeys.ts';
@@ -11,41 +12,7 @@ import { loadCommandConfig } from '../config.ts';
 import type { EventLog } from '../log/eventLog.ts';
 import { openEventLog } from '../log/openEventLog.ts';
 
-/** A small roll call (two ballots); `n` makes each one a different event. */
-const vote = (n: number) => ({
-  type: 'RecordVote',
-  data: {
-    jurisdiction: 'us',
-    session: '117',
-    chamber: 'lower',
-    chamberName: 'House',
-    number: n,
-    year: 2021,
-    date: '2021-02-04T13:24:00-05:00',
-    question: 'On Passage',
-    result: 'Passed',
-    reportedTotals: { Yea: 1, Nay: 1 },
-    ballotsComplete: true,
-    ballots: [
-      {
-        voter: { scheme: 'bioguide', id: 'A000001' },
-        name: 'A',
-        party: 'D',
-        region: 'CA',
-        position: 'Yea',
-        positionClass: 'yea',
-      },
-      {
-        voter: { scheme: 'bioguide', id: 'B000001' },
-        name: 'B',
-        party: 'R',
-        region: 'TX',
-        position: 'Nay',
-        positionClass: 'nay',
-      },
-    ],
-  },
-});
+const vote = smallVoteCommand;
 const ndjson = (from: number, count: number) =>
   Array.from({ length: count }, (_, i) => `${JSON.stringify(vote(from + i))}\n`).join('');
 

@@ -1,38 +1,13 @@
 import http from 'node:http';
 import { expect } from 'chai';
 import pg from 'pg';
+import { smallVoteCommand } from '../../infra/testing/smallVote.ts';
 import { createTestDatabase, type TestDatabase } from '../../infra/testing/testDatabase.ts';
 import { createApiKey } from '../auth/apiKeys.ts';
 import { loadCommandConfig } from '../config.ts';
 import { startCommandService } from '../index.ts';
 
-/** A small roll call (two ballots). */
-const VOTE = {
-  type: 'RecordVote',
-  data: {
-    jurisdiction: 'us',
-    session: '117',
-    chamber: 'lower',
-    chamberName: 'House',
-    number: 49,
-    year: 2021,
-    date: '2021-02-04T13:24:00-05:00',
-    question: 'On Passage',
-    result: 'Passed',
-    reportedTotals: { Yea: 1, Nay: 1 },
-    ballotsComplete: true,
-    ballots: [
-      {
-        voter: { scheme: 'bioguide', id: 'A000001' },
-        name: 'A',
-        party: 'D',
-        region: 'CA',
-        position: 'Yea',
-        positionClass: 'yea',
-      },
-    ],
-  },
-};
+const VOTE = smallVoteCommand();
 
 type Problem = { status: number; detail: string; errors?: { path: string; message: string }[] };
 
