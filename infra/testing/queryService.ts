@@ -1,6 +1,5 @@
 import type pg from 'pg';
-import { loadQueryConfig } from '../../query/config.ts';
-import { startQueryService } from '../../query/index.ts';
+import { startTestQueryService } from '../../query/testService.ts';
 import { createPgPool } from '../kernel/db.ts';
 import { createTestDatabase, type TestDatabase } from './testDatabase.ts';
 
@@ -15,19 +14,13 @@ export const useQueryService = (
   load: (admin: pg.Pool, databaseUrl: string) => Promise<unknown>,
 ): QueryServiceFixture => {
   const t = {} as QueryServiceFixture;
-  let svc: Awaited<ReturnType<typeof startQueryService>> | undefined;
+  let svc: Awaited<ReturnType<typeof startTestQueryService>> | undefined;
   before(async () => {
     t.db = await createTestDatabase();
     t.admin = createPgPool({ connectionString: t.db.url, applicationName: 'test-admin' });
     await load(t.admin, t.db.url);
-    svc = await startQueryService(
-      loadQueryConfig({
-        DATABASE_URL: t.db.url,
-        QUERY_PORT: '0',
-        LOG_LEVEL: 'silent',
-        QUERY_RATE_LIMIT_RPS: '0',
-      }),
-    );
+    // In-process cache only, as these specs always ran (an empty REDIS_URL is unset).
+    svc = await startTestQueryService(t.db.url, { REDIS_URL: '' });
     t.url = svc.url;
   });
   after(async () => {

@@ -5,8 +5,7 @@ import { parseCaBillsXml } from '../../command/importers/caBills.ts';
 import { useProjectorDatabase } from '../../infra/testing/projectorDatabase.ts';
 import { dataPath } from '../../infra/testing/realData.ts';
 import { asEvent, usBillCommand } from '../../infra/testing/usEvents.ts';
-import { loadQueryConfig } from '../../query/config.ts';
-import { startQueryService } from '../../query/index.ts';
+import { startTestQueryService } from '../../query/testService.ts';
 import type { RawEvent } from '../runner/applyBatch.ts';
 import { processBatch } from '../runner/processBatch.ts';
 
@@ -15,7 +14,7 @@ type Json = any;
 // Real records through the importers, the projector and the query service, as `openpolicy ingest` lands them.
 describe('bills as served: latest action and the legislature status wording (real Postgres)', () => {
   const t = useProjectorDatabase();
-  let svc: Awaited<ReturnType<typeof startQueryService>>;
+  let svc: Awaited<ReturnType<typeof startTestQueryService>>;
   const get = async (path: string): Promise<Json> => {
     const r = await fetch(`${svc.url}${path}`);
     expect(r.status, path).to.equal(200);
@@ -37,14 +36,7 @@ describe('bills as served: latest action and the legislature status wording (rea
       payload: JSON.parse(JSON.stringify(e)),
     }));
     await processBatch(t.pool, { consumer: 'bills-test', source: 'postgres', partition: 0 }, raws, null);
-    svc = await startQueryService(
-      loadQueryConfig({
-        DATABASE_URL: t.db.url,
-        QUERY_PORT: '0',
-        LOG_LEVEL: 'silent',
-        QUERY_RATE_LIMIT_RPS: '0',
-      }),
-    );
+    svc = await startTestQueryService(t.db.url, { REDIS_URL: '' });
   });
   after(async () => svc?.stop());
 
